@@ -38,16 +38,11 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
     s.b.resize(static_cast<size_t>(width_) * gates);
     input_.run_row(x, y, s.a.data(), s.acc);
     hidden_.run_row(h_in_, y, s.b.data(), s.acc);
-    const size_t row = static_cast<size_t>(y) * width_;
-    for (int px = 0; px < width_; ++px) {
-      float* h = h_.data() + (row + px) * hidden_channels_;
-      const float* gi = s.a.data() + static_cast<size_t>(px) * gates;
-      const float* gh = s.b.data() + static_cast<size_t>(px) * gates;
-      if (type_ == CellType::kGru)
-        gru_update(gi, gh, h, hidden_channels_);
-      else
-        lstm_update(gi, gh, h, c_.data() + (row + px) * hidden_channels_, hidden_channels_);
-    }
+    const size_t row = static_cast<size_t>(y) * width_ * hidden_channels_;
+    if (type_ == CellType::kGru)
+      gru_update(s.a.data(), s.b.data(), h_.data() + row, hidden_channels_, width_);
+    else
+      lstm_update(s.a.data(), s.b.data(), h_.data() + row, c_.data() + row, hidden_channels_, width_);
   });
 }
 

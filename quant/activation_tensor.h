@@ -24,6 +24,10 @@ inline int8_t quantize_activation(float x, float scale) {
   return static_cast<int8_t>(i);
 }
 
+// dst[c] = quantize_activation(src[c * step], scale) for c < n; returns the
+// sum of dst. Vectorized.
+int32_t quantize_channels(const float* src, int step, int n, float scale, int8_t* dst);
+
 template <class T>
 struct PaddedTensor {
   int height = 0, width = 0, channels = 0, padded_channels = 0, border = 0;
@@ -53,12 +57,7 @@ struct PaddedTensor {
   void store(int y, int x, const float* src, int step, float scale) {
     T* dst = at(y, x);
     if constexpr (sizeof(T) == 1) {
-      int32_t sum = 0;
-      for (int c = 0; c < channels; ++c) {
-        dst[c] = quantize_activation(src[c * step], scale);
-        sum += dst[c];
-      }
-      pixel_sums[pixel_index(y, x)] = sum;
+      pixel_sums[pixel_index(y, x)] = quantize_channels(src, step, channels, scale, dst);
     } else {
       (void)scale;
       for (int c = 0; c < channels; ++c) dst[c] = src[c * step];
