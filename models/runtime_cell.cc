@@ -53,14 +53,23 @@ void store_tensor(const float* src, int height, int width, int channels, bool de
   if (dst.height != height * factor || dst.width != width * factor || dst.channels * factor * factor != channels)
     throw Error("store_tensor: shape mismatch");
   pool.parallel_for(dst.height, [&](int, int y) {
-    for (int x = 0; x < dst.width; ++x) {
-      if (!depth_to_space) {
-        dst.store(y, x, src + (static_cast<size_t>(y) * width + x) * channels, 1, scale);
-      } else {
-        // out[c][2y+i][2x+j] = in[4c + 2i + j][y][x]
-        const float* pixel = src + (static_cast<size_t>(y / 2) * width + x / 2) * channels;
-        dst.store(y, x, pixel + 2 * (y % 2) + (x % 2), 4, scale);
-      }
+    if (!depth_to_space) {
+      dst.store_row(y, src + static_cast<size_t>(y) * width * channels, scale);
+      return;
+    }
+    // out[c][2y+i][2x+j] = in[4c + 2i + j][y][x]
+    const float* row = src + static_cast<size_t>(y / 2) * width * channels;
+    const int i = y % 2;
+    if constexpr (sizeof(T) == 1) {
+      // Quantize the source row in one vectorized run, then scatter.
+      thread_local std::vector<int8_t> q;
+      q.resize(static_cast<size_t>(width) * channels);
+      quantize_values(row, width * channels, scale, q.data());
+      for (int x = 0; x < dst.width; ++x)
+        dst.store_quantized(y, x, q.data() + static_cast<size_t>(x / 2) * channels + 2 * i + x % 2, 4);
+    } else {
+      for (int x = 0; x < dst.width; ++x)
+        dst.store(y, x, row + static_cast<size_t>(x / 2) * channels + 2 * i + (x % 2), 4, scale);
     }
   });
 }

@@ -4,20 +4,16 @@
 
 namespace qc {
 
-QC_VECTOR_CLONES int32_t quantize_channels(const float* src, int step, int n, float scale, int8_t* dst) {
-  int32_t sum = 0;
-  if (step == 1) {  // the common, contiguous case: let it vectorize
-    for (int c = 0; c < n; ++c) {
-      dst[c] = quantize_activation(src[c], scale);
-      sum += dst[c];
-    }
-  } else {
-    for (int c = 0; c < n; ++c) {
-      dst[c] = quantize_activation(src[c * step], scale);
-      sum += dst[c];
-    }
+QC_VECTOR_CLONES void quantize_values(const float* src, int n, float scale, int8_t* dst) {
+  for (int i = 0; i < n; ++i) dst[i] = quantize_activation(src[i], scale);
+}
+
+QC_VECTOR_CLONES void sum_pixels(const int8_t* q, int pixels, int channels, int32_t* sums) {
+  for (int p = 0; p < pixels; ++p, q += channels) {
+    int32_t sum = 0;
+    for (int c = 0; c < channels; ++c) sum += q[c];
+    sums[p] = sum;
   }
-  return sum;
 }
 
 }  // namespace qc
