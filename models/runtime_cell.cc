@@ -17,19 +17,19 @@ void RuntimeCell<T>::reset(int height, int width) {
   const size_t size = static_cast<size_t>(height) * width * hidden_channels_;
   h_.assign(size, 0.0f);
   c_.assign(type_ == CellType::kLstm ? size : 0, 0.0f);
-  h_in_.reset(height, width, hidden_channels_, hidden_.pad());
+  h_in_.shape(height, width, hidden_channels_, hidden_.pad());
 }
 
 template <class T>
 size_t RuntimeCell<T>::state_bytes() const {
-  return (h_.size() + c_.size()) * sizeof(float) + h_in_.data.size() * sizeof(T) +
-         h_in_.pixel_sums.size() * sizeof(int32_t);
+  return (h_.size() + c_.size()) * sizeof(float);
 }
 
 template <class T>
 void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vector<RowScratch>& scratch) {
   if (input_.out_size(x.height) != height_ || input_.out_size(x.width) != width_)
     throw Error("cell input size does not match its state");
+  h_in_.allocate();
   store_tensor(h_.data(), height_, width_, hidden_channels_, false, hidden_.input_scale(), h_in_, pool);
   const int gates = input_.out_channels();
   pool.parallel_for(height_, [&](int worker, int y) {
@@ -44,6 +44,7 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
     else
       lstm_update(s.a.data(), s.b.data(), h_.data() + row, c_.data() + row, hidden_channels_, width_);
   });
+  h_in_.release();
 }
 
 template <class T>

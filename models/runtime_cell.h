@@ -2,7 +2,7 @@
 // item: input conv row, hidden conv row, gate update of that h row, fused,
 // so gate tensors are never materialized. The hidden conv reads a copy of h
 // taken before the step (int8: the quantized h, a quarter of the float
-// state), which lets the update write h in place.
+// state, allocated for the step only), which lets the update write h in place.
 #pragma once
 #include <vector>
 
@@ -33,7 +33,7 @@ class RuntimeCell {
   int width() const { return width_; }
   int channels() const { return hidden_channels_; }
   const float* h() const { return h_.data(); }  // NHWC, height x width x channels
-  size_t state_bytes() const;
+  size_t state_bytes() const;  // h and c; the int8 copy of h lives only during step()
 
  private:
   const PackedConv& input_;

@@ -55,10 +55,6 @@ void for_each_row(const PackedConv& conv, const PaddedTensor<T>& in, ThreadPool&
   });
 }
 
-template <class T>
-size_t tensor_bytes(const PaddedTensor<T>& t) {
-  return t.data.size() * sizeof(T) + t.pixel_sums.size() * sizeof(int32_t);
-}
 
 }  // namespace
 
@@ -88,32 +84,37 @@ class Encoder : public EncoderState::Impl {
         cells_(make_cells<T>(net, true)),
         scratch_(net.pool().size()) {
     const ArchConfig& c = net.config();
-    image_.reset(height, width, 3, conv_.pad());
+    image_.shape(height, width, 3, conv_.pad());
     int h = conv_.out_size(height), w = conv_.out_size(width);
-    cell_in_[0].reset(h, w, c.enc_conv, cells_[0].input().pad());
+    cell_in_[0].shape(h, w, c.enc_conv, cells_[0].input().pad());
     for (int k = 0; k < 3; ++k) {
       h = cells_[k].input().out_size(h);
       w = cells_[k].input().out_size(w);
       cells_[k].reset(h, w);
-      if (k < 2) cell_in_[k + 1].reset(h, w, c.enc_cells[k], cells_[k + 1].input().pad());
+      if (k < 2) cell_in_[k + 1].shape(h, w, c.enc_cells[k], cells_[k + 1].input().pad());
     }
-    code_in_.reset(h, w, c.enc_cells[2], binarizer_.pad());
+    code_in_.shape(h, w, c.enc_cells[2], binarizer_.pad());
   }
 
   void step(const float* residual, int8_t* bits) override {
     ThreadPool& pool = net_.pool();
     const size_t plane = static_cast<size_t>(height_) * width_;
+    image_.allocate();
     pool.parallel_for(height_, [&](int, int y) {
       for (int x = 0; x < width_; ++x)
         image_.store(y, x, residual + static_cast<size_t>(y) * width_ + x, static_cast<int>(plane),
                      conv_.input_scale());
     });
     const float next_scale = cells_[0].input().input_scale();
+    cell_in_[0].allocate();
     for_each_row(conv_, image_, pool, scratch_,
                  [&](int y, const float* row) { cell_in_[0].store_row(y, row, next_scale); });
+    image_.release();
     for (int k = 0; k < 3; ++k) {
       cells_[k].step(cell_in_[k], pool, scratch_);
+      cell_in_[k].release();
       PaddedTensor<T>& next = k < 2 ? cell_in_[k + 1] : code_in_;
+      next.allocate();
       const float scale = k < 2 ? cells_[k + 1].input().input_scale() : binarizer_.input_scale();
       store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), false,
                    scale, next, pool);
@@ -127,11 +128,11 @@ class Encoder : public EncoderState::Impl {
           bits[c * code_plane + static_cast<size_t>(y) * code_in_.width + x] =
               row[static_cast<size_t>(x) * codes + c] >= 0.0f ? 1 : -1;
     });
+    code_in_.release();
   }
 
   size_t state_bytes() const override {
-    size_t total = tensor_bytes(image_) + tensor_bytes(code_in_);
-    for (const auto& t : cell_in_) total += tensor_bytes(t);
+    size_t total = 0;
     for (const auto& cell : cells_) total += cell.state_bytes();
     return total;
   }
@@ -160,14 +161,14 @@ class Decoder : public DecoderState::Impl {
     const ArchConfig& c = net.config();
     int h = height / ArchConfig::kStride, w = width / ArchConfig::kStride;
     code_.assign(static_cast<size_t>(h) * w * c.code_channels, 0.0f);
-    code_in_.reset(h, w, c.code_channels, conv_.pad());
-    cell_in_[0].reset(h, w, c.dec_conv, cells_[0].input().pad());
+    code_in_.shape(h, w, c.code_channels, conv_.pad());
+    cell_in_[0].shape(h, w, c.dec_conv, cells_[0].input().pad());
     for (int k = 0; k < 4; ++k) {
       cells_[k].reset(h, w);
       h *= 2;
       w *= 2;
       PaddedTensor<T>& next = k < 3 ? cell_in_[k + 1] : out_in_;
-      next.reset(h, w, c.dec_cells[k] / 4, k < 3 ? cells_[k + 1].input().pad() : out_.pad());
+      next.shape(h, w, c.dec_cells[k] / 4, k < 3 ? cells_[k + 1].input().pad() : out_.pad());
     }
   }
 
@@ -178,19 +179,24 @@ class Decoder : public DecoderState::Impl {
       if (bits[i] < -1 || bits[i] > 1) throw Error("decoder: code bits must be -1, 0 or +1");
       code_[i] = bits[i];
     }
+    code_in_.allocate();
     pool.parallel_for(code_in_.height, [&](int, int y) {
       for (int x = 0; x < code_in_.width; ++x)
         code_in_.store(y, x, code_.data() + static_cast<size_t>(y) * code_in_.width + x,
                        static_cast<int>(code_plane), conv_.input_scale());
     });
     const float first_scale = cells_[0].input().input_scale();
+    cell_in_[0].allocate();
     for_each_row(conv_, code_in_, pool, scratch_,
                  [&](int y, const float* row) { cell_in_[0].store_row(y, row, first_scale); });
+    code_in_.release();
     const int runs = iteration_ == 0 ? net_.config().priming + 1 : 1;
     for (int run = 0; run < runs; ++run)
       for (int k = 0; k < 4; ++k) {
         cells_[k].step(cell_in_[k], pool, scratch_);
+        if (k > 0 || run == runs - 1) cell_in_[k].release();  // d0 serves every priming run
         PaddedTensor<T>& next = k < 3 ? cell_in_[k + 1] : out_in_;
+        next.allocate();
         const float scale = k < 3 ? cells_[k + 1].input().input_scale() : out_.input_scale();
         store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), true,
                      scale, next, pool);
@@ -203,12 +209,12 @@ class Decoder : public DecoderState::Impl {
           dst = dst + row[x * 3 + c];
         }
     });
+    out_in_.release();
     ++iteration_;
   }
 
   size_t state_bytes() const override {
-    size_t total = tensor_bytes(code_in_) + tensor_bytes(out_in_) + code_.size() * sizeof(float);
-    for (const auto& t : cell_in_) total += tensor_bytes(t);
+    size_t total = code_.size() * sizeof(float);
     for (const auto& cell : cells_) total += cell.state_bytes();
     return total;
   }

@@ -35,16 +35,31 @@ struct PaddedTensor {
   // Only int8: per stored pixel, the sum of its channels (0 on the border).
   std::vector<int32_t> pixel_sums;
 
-  void reset(int h, int w, int c, int b) {
+  // Sets the shape without allocating.
+  void shape(int h, int w, int c, int b) {
     height = h;
     width = w;
     channels = c;
     padded_channels = (c + 3) / 4 * 4;
     border = b;
-    const size_t pixels = static_cast<size_t>(h + 2 * b) * (w + 2 * b);
+  }
+  // (Re)allocates, all zeros. The runtime allocates a tensor just before it
+  // is filled and releases it once consumed, so that only a few are alive at
+  // once on large images.
+  void allocate() {
+    const size_t pixels = static_cast<size_t>(height + 2 * border) * (width + 2 * border);
     data.assign(pixels * padded_channels, T{});
     pixel_sums.assign(sizeof(T) == 1 ? pixels : 0, 0);
   }
+  void release() {
+    std::vector<T>().swap(data);
+    std::vector<int32_t>().swap(pixel_sums);
+  }
+  void reset(int h, int w, int c, int b) {
+    shape(h, w, c, b);
+    allocate();
+  }
+  size_t bytes() const { return data.size() * sizeof(T) + pixel_sums.size() * sizeof(int32_t); }
   size_t pixel_index(int y, int x) const {
     return static_cast<size_t>(y + border) * (width + 2 * border) + (x + border);
   }
