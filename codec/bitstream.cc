@@ -102,7 +102,7 @@ std::vector<uint8_t> write_qc(const QcFile& file) {
   if (total > 0xFFFFFFFFu) throw Error(name + ": file would exceed 4 GiB");
   std::vector<uint8_t> out;
   out.reserve(total);
-  out.insert(out.end(), kMagic, kMagic + 4);
+  for (uint8_t b : kMagic) out.push_back(b);
   put_le(out, kQcFormatVersion, 1);
   put_le(out, file.model_fingerprint, 8);
   put_le(out, total, 4);
