@@ -23,13 +23,19 @@ void add_examples(CLI::App& app, const std::string& lines) {
 int run(int argc, char** argv) {
   CLI::App app("qcodec: a learned lossy image codec (PNG/JPEG in, .qc out, PNG back).", "qcodec");
   app.footer(kFooterStart);
-  app.require_subcommand(1);
+  // At most one subcommand; "none" is checked below, after CLI11 has had the
+  // chance to name an unknown one ("The following argument was not expected").
+  app.require_subcommand(0, 1);
   for (auto add_command : {add_metric_command}) add_command(app);
 
   try {
     app.parse(argc, argv);  // runs the chosen subcommand
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsage;  // prints help or the usage error
+  }
+  if (app.get_subcommands().empty()) {
+    std::cerr << "A command is required\nRun with --help for more information.\n";
+    return kExitUsage;
   }
   std::cout.flush();
   if (!std::cout) throw Error("cannot write to standard output");
