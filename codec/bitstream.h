@@ -29,6 +29,8 @@ namespace qc {
 
 constexpr int kQcFormatVersion = 1;
 constexpr int kCodeBlock = 16;  // pixels per code position along each side
+// Largest .qc file a reader loads into memory.
+constexpr size_t kMaxQcFileBytes = size_t{256} << 20;
 
 struct QcFile {
   uint32_t width = 0, height = 0, channels = 0;

@@ -1,6 +1,7 @@
 // qcodec: parses the command line, runs one subcommand, and maps failures to
 // exit statuses: 0 success, 1 error (one line "qcodec: <message>" on stderr),
 // 2 usage error (CLI11's message).
+#include <algorithm>
 #include <iostream>
 #include <new>
 
@@ -26,10 +27,16 @@ int run(int argc, char** argv) {
   // At most one subcommand; "none" is checked below, after CLI11 has had the
   // chance to name an unknown one ("The following argument was not expected").
   app.require_subcommand(0, 1);
-  for (auto add_command : {add_metric_command}) add_command(app);
+  for (auto add_command : {add_encode_command, add_decode_command, add_info_command, add_metric_command}) add_command(app);
 
+  // `-bpp 0.25` (single dash, as users type it) means --bpp.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::string& a : args) {
+    if (a == "-bpp") a = "--bpp";
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments reversed
   try {
-    app.parse(argc, argv);  // runs the chosen subcommand
+    app.parse(args);  // runs the chosen subcommand
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kExitUsage;  // prints help or the usage error
   }
