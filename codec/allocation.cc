@@ -1,6 +1,7 @@
 #include "codec/allocation.h"
 
 #include <algorithm>
+#include <queue>
 
 namespace qc {
 namespace {
@@ -35,6 +36,37 @@ std::vector<uint8_t> counts_for_lambda(const AllocationTables& t, double lambda)
   return counts;
 }
 
+uint32_t next_cost(const AllocationTables& t, int tile, int count) {
+  return t.cost[static_cast<size_t>(count) * t.tiles + tile];
+}
+
+// What the rule values most in giving `tile` its next iteration.
+double priority(const AllocationTables& t, int tile, int count, AllocationRule rule) {
+  if (rule == AllocationRule::kThreshold) return -t.quality_at(tile, count);  // worst tile first
+  const double gain = t.weight[tile] * (t.quality_at(tile, count + 1) - t.quality_at(tile, count));
+  return gain / (1.0 + next_cost(t, tile, count));
+}
+
+// The bisection's knob moves whole groups of tiles at once; spend what is
+// left of the budget one (tile, iteration) at a time, best first.
+void fill(const AllocationTables& t, uint64_t budget, AllocationRule rule,
+          std::vector<uint8_t>& counts) {
+  uint64_t left = budget - std::min(budget, allocation_cost(t, counts));
+  using Entry = std::pair<double, int>;
+  std::priority_queue<Entry> queue;
+  for (int tile = 0; tile < t.tiles; ++tile) {
+    if (counts[tile] < t.iterations) queue.push({priority(t, tile, counts[tile], rule), tile});
+  }
+  while (!queue.empty()) {
+    const int tile = queue.top().second;
+    queue.pop();
+    const uint32_t cost = next_cost(t, tile, counts[tile]);
+    if (cost > left) continue;  // too dear now; cheaper tiles may still fit
+    left -= cost;
+    if (++counts[tile] < t.iterations) queue.push({priority(t, tile, counts[tile], rule), tile});
+  }
+}
+
 }  // namespace
 
 uint64_t allocation_cost(const AllocationTables& t, const std::vector<uint8_t>& counts) {
@@ -64,8 +96,8 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
   // Invariant: the "safe" end fits the budget (or is the cheapest possible).
   double safe = rule == AllocationRule::kThreshold ? lo : hi;
   double bold = rule == AllocationRule::kThreshold ? hi : lo;
-  if (allocation_cost(t, counts_at(bold)) <= budget) return counts_at(bold);
-  for (int step = 0; step < 60; ++step) {
+  if (allocation_cost(t, counts_at(bold)) <= budget) safe = bold;
+  for (int step = 0; step < 60 && safe != bold; ++step) {
     const double mid = 0.5 * (safe + bold);
     if (allocation_cost(t, counts_at(mid)) <= budget) {
       safe = mid;
@@ -73,7 +105,9 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
       bold = mid;
     }
   }
-  return counts_at(safe);
+  std::vector<uint8_t> counts = counts_at(safe);
+  fill(t, budget, rule, counts);
+  return counts;
 }
 
 }  // namespace qc

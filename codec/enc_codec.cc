@@ -16,7 +16,7 @@
 namespace qc {
 namespace {
 
-constexpr int kMaxRatePasses = 6;
+constexpr int kMaxRatePasses = 8;
 constexpr double kRateLow = 0.95, kRateHigh = 1.01;  // accepted size / target
 constexpr int kQualityPasses = 7;
 
@@ -132,34 +132,43 @@ class Encoder {
   }
 
   // Size in [0.95, 1.01] x target: start from the analysis tables, then
-  // rescale the budget by how far each real file missed.
+  // correct the budget by how far each real file missed (the tables ignore
+  // how contexts change with the allocation), bisecting once bracketed.
   EncodeResult control_rate() {
     const double target = options_.bpp * image_.width * image_.height / 8.0;
-    const uint64_t full_cost = allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, iterations_));
+    const double full_cost = static_cast<double>(
+        allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, iterations_)));
     double budget = std::max(0.0, target * 0.98 - overhead_bytes()) * 8 * 256;
+    double too_small = 0, too_large = -1;  // budgets known to miss (-1: none yet)
     Pass best;
     bool have_best = false;
     for (int round = 0; round < kMaxRatePasses; ++round) {
-      TileMap map = map_for(static_cast<uint64_t>(budget));
-      if (have_best && map.counts == best.map.counts) break;  // the allocation stopped moving
-      Pass pass = code(map);
+      Pass pass = code(map_for(static_cast<uint64_t>(budget)));
       const double ratio = pass.bytes.size() / target;
       if (ratio <= kRateHigh && (!have_best || pass.bytes.size() > best.bytes.size())) {
         best = pass;
         have_best = true;
       }
       if (ratio >= kRateLow && ratio <= kRateHigh) return finish(std::move(best));
-      if (ratio < kRateLow && budget >= full_cost) break;  // every tile is already at the maximum
-      budget *= 0.98 / ratio;
+      if (ratio < kRateLow) {
+        if (budget >= full_cost) break;  // every tile is already at the maximum
+        too_small = budget;
+      } else {
+        too_large = budget;
+      }
+      double next = std::min(budget * 0.98 / ratio, full_cost);
+      if (too_large >= 0 && (next <= too_small || next >= too_large)) next = 0.5 * (too_small + too_large);
+      budget = next;
     }
     if (!have_best) {
       Pass smallest = code(TileMap(options_.tile, rows_, cols_, 0));
-      return finish(std::move(smallest), false, "the smallest file this model makes is larger than the target");
+      return finish(std::move(smallest), false,
+                    "the smallest file this model makes is larger than the target");
     }
-    const double bpp = best.bytes.size() * 8.0 / (double(image_.width) * image_.height);
     const bool maxed = best.map.counts == std::vector<uint8_t>(tables_.tiles, iterations_);
-    return finish(std::move(best), bpp >= options_.bpp * kRateLow,
-                  maxed ? "the model's maximum rate is below the target" : "rate control did not converge");
+    return finish(std::move(best), false,
+                  maxed ? "the model's maximum rate is below the target"
+                        : "rate control did not land within -5%/+1% of the target");
   }
 
   // Fewest bits whose decoded MS-SSIM reaches the target: bisect the

@@ -93,12 +93,13 @@ struct Validation {
   std::vector<double> msssim;  // after each iteration (raw 0.125 bpp each)
 };
 
-// Measures the network that export would ship: binary weights, deterministic bits.
+// Deterministic bits; with `hard`, the binary weights export would ship (in the
+// float phase the float network is measured: its binarization means nothing yet).
 Validation validate(CodecNet& model, const torch::Tensor& crops, int iterations, bool ssim_weighted,
-                    const torch::Device& device) {
+                    bool hard, const torch::Device& device) {
   torch::NoGradGuard no_grad;
   model->eval();
-  model->quantizer()->set_hard(true);
+  model->quantizer()->set_hard(hard);
   Validation v;
   v.msssim.assign(iterations, 0.0);
   for (int64_t n = 0; n < crops.size(0); ++n) {
@@ -158,7 +159,7 @@ void train(const TrainOptions& o) {
 
   std::ofstream log(o.run_dir + "/log.csv", std::ios::app);
   if (log.tellp() == 0) {
-    log << "step,wall_s,loss,beta,val_loss,val_msssim_0.25bpp,val_msssim_1bpp,val_msssim_last\n";
+    log << "step,wall_s,loss,beta,val_binary_weights,val_loss,val_msssim_0.25bpp,val_msssim_1bpp,val_msssim_last\n";
   }
   const auto session_start = Clock::now();
   auto last_checkpoint = session_start, last_report = session_start;
@@ -207,13 +208,14 @@ void train(const TrainOptions& o) {
       last_report = Clock::now();
     }
     if (progress.step % o.validate_every == 0 || last) {
-      Validation v = validate(model, validation, model->config().iterations, o.ssim_weighted, device);
+      Validation v = validate(model, validation, model->config().iterations, o.ssim_weighted,
+                              progress.binarizing, device);
       const int at_025 = std::min<int>(2, v.msssim.size()), at_1 = std::min<int>(8, v.msssim.size());
-      std::fprintf(stderr, "validation step %lld: loss %.5f msssim %.4f @0.25 %.4f @1 %.4f @%.2f bpp\n",
-                   static_cast<long long>(progress.step), v.loss, v.msssim[at_025 - 1],
+      std::fprintf(stderr, "validation step %lld (%s weights): loss %.5f msssim %.4f @0.25 %.4f @1 %.4f @%.2f bpp\n",
+                   static_cast<long long>(progress.step), progress.binarizing ? "binary" : "float", v.loss, v.msssim[at_025 - 1],
                    v.msssim[at_1 - 1], v.msssim.back(), 0.125 * v.msssim.size());
       log << progress.step << "," << progress.wall_seconds << "," << loss_sum / loss_count << ","
-          << progress.beta << "," << v.loss << "," << v.msssim[at_025 - 1] << ","
+          << progress.beta << "," << progress.binarizing << "," << v.loss << "," << v.msssim[at_025 - 1] << ","
           << v.msssim[at_1 - 1] << "," << v.msssim.back() << "\n";
       log.flush();
       loss_sum = 0;
