@@ -54,7 +54,12 @@ TEST(QcodecCli, HelpExplainsWithExamples) {
   ProgramResult result = qcodec({"--help"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_NE(result.out.find("metric"), std::string::npos);
-  EXPECT_NE(result.out.find("Examples:\n  qcodec metric "), std::string::npos) << result.out;
+  const size_t examples = result.out.find("Examples:\n  qcodec ");
+  ASSERT_NE(examples, std::string::npos) << result.out;
+  for (const char* command : {"encode", "decode", "info", "metric"}) {
+    EXPECT_NE(result.out.find(std::string("\n  qcodec ") + command + " ", examples), std::string::npos)
+        << command;
+  }
   EXPECT_NE(result.out.find("Exit status"), std::string::npos);
 }
 
