@@ -12,14 +12,6 @@ cmake -S . -B build-sample -DCMAKE_BUILD_TYPE=Release -DQC_BUILD_TESTS=OFF -DQC_
 cmake --build build-sample -j "$(nproc)" --target qcodec
 qcodec=build-sample/tools/qcodec/qcodec
 
-for command in encode decode; do
-  if ! "$qcodec" --help | grep -q "^  $command "; then
-    echo "run-sample: qcodec has no '$command' subcommand yet" \
-         "(tools/qcodec/${command}_command.cc is not written), so nothing was coded" >&2
-    exit 1
-  fi
-done
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$qcodec" encode "$input" -bpp "$target_bpp" -o "$work/coffee.qc"
