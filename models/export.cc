@@ -7,6 +7,7 @@
 #include "base/error.h"
 #include "base/file_io.h"
 #include "models/checkpoint.h"
+#include "models/export.h"
 #include "models/train_data.h"
 #include "models/trainer.h"
 #include "quant/model_file.h"
@@ -30,6 +31,32 @@ std::vector<float> calibrate_input_ranges(CodecNet& model, const torch::Tensor& 
 
 }  // namespace
 
+QcmModel to_qcm(CodecNet& model, const std::vector<float>& input_absmax) {
+  QcmModel qcm;
+  qcm.config = model->config();
+  const auto& specs = model->specs();
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const LayerSpec& s = specs[i];
+    BinaryBases b = model->quantizer()->binarize(model->latent_weight(i), model->bases(i));
+    QuantLayer layer;
+    layer.name = s.name;
+    layer.bases = model->bases(i);
+    auto signs = b.signs.to(torch::kCPU, torch::kFloat).contiguous();
+    layer.bits = pack_sign_rows(signs.data_ptr<float>(),
+                                static_cast<size_t>(layer.bases) * s.out_channels,
+                                static_cast<size_t>(s.in_channels) * s.kernel * s.kernel);
+    auto alpha = b.alpha.to(torch::kCPU, torch::kFloat).contiguous();
+    layer.alpha.assign(alpha.data_ptr<float>(), alpha.data_ptr<float>() + alpha.numel());
+    if (s.bias) {
+      auto bias = model->bias(i).detach().to(torch::kCPU, torch::kFloat).contiguous();
+      layer.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
+    }
+    layer.input_scale = std::max(input_absmax[i], 1e-6f) / 127.0f;
+    qcm.layers.push_back(std::move(layer));
+  }
+  return qcm;
+}
+
 void export_model(const ExportOptions& o) {
   if (!o.overwrite && file_exists(o.output)) {
     throw Error(o.output + ": already exists (use -f to overwrite)");
@@ -43,28 +70,7 @@ void export_model(const ExportOptions& o) {
   std::vector<float> absmax =
       calibrate_input_ranges(model, data.sample(o.calibration_crops, kCalibrationCrop));
 
-  QcmModel qcm;
-  qcm.config = model->config();
-  const auto& specs = model->specs();
-  for (size_t i = 0; i < specs.size(); ++i) {
-    const LayerSpec& s = specs[i];
-    BinaryBases b = model->quantizer()->binarize(model->latent_weight(i), model->bases(i));
-    QuantLayer layer;
-    layer.name = s.name;
-    layer.bases = model->bases(i);
-    auto signs = b.signs.to(torch::kFloat).contiguous();
-    layer.bits = pack_sign_rows(signs.data_ptr<float>(),
-                                static_cast<size_t>(layer.bases) * s.out_channels,
-                                static_cast<size_t>(s.in_channels) * s.kernel * s.kernel);
-    auto alpha = b.alpha.to(torch::kFloat).contiguous();
-    layer.alpha.assign(alpha.data_ptr<float>(), alpha.data_ptr<float>() + alpha.numel());
-    if (s.bias) {
-      auto bias = model->bias(i).detach().to(torch::kFloat).contiguous();
-      layer.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
-    }
-    layer.input_scale = std::max(absmax[i], 1e-6f) / 127.0f;
-    qcm.layers.push_back(std::move(layer));
-  }
+  QcmModel qcm = to_qcm(model, absmax);
   std::vector<uint8_t> bytes = serialize_qcm(qcm);
   write_file_atomic(o.output, bytes, o.overwrite ? Overwrite::kAllow : Overwrite::kRefuse);
   std::fprintf(stderr, "wrote %s: %zu bytes, fingerprint %016llx\n", o.output.c_str(), bytes.size(),

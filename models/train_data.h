@@ -28,7 +28,8 @@ class TrainingSet {
   // N x 3 x crop x crop in [-0.5, 0.5]: images drawn by area, a random
   // box downscale (x0.5..1), a random crop and random flips.
   torch::Tensor sample(int batch, int crop) const;
-  // Centre crops (side x side, smaller images skipped) of the held-out images.
+  // Centre crops (side x side, smaller images skipped) of the held-out images;
+  // undefined when none is large enough.
   torch::Tensor validation_crops(int side) const;
 
  private:

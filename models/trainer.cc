@@ -151,10 +151,13 @@ void train(const TrainOptions& o) {
   std::fprintf(stderr, "loading images from %s ...\n", o.data_dir.c_str());
   TrainingSet data(o.data_dir, kHoldoutEvery);
   const torch::Tensor validation = data.validation_crops(kValidationSide);
+  if (!validation.defined()) {
+    std::fprintf(stderr, "no held-out image is %d px or larger: no validation\n", kValidationSide);
+  }
   int64_t params = 0;
   for (const auto& p : model->parameters()) params += p.numel();
   std::fprintf(stderr, "%zu training images, %lld validation crops; model %s, %.2f M parameters\n",
-               data.train_images(), static_cast<long long>(validation.size(0)),
+               data.train_images(), static_cast<long long>(validation.defined() ? validation.size(0) : 0),
                model->config().describe().c_str(), params / 1e6);
 
   std::ofstream log(o.run_dir + "/log.csv", std::ios::app);
@@ -171,6 +174,7 @@ void train(const TrainOptions& o) {
 
   while (progress.step < o.steps) {
     if (o.max_minutes > 0 && elapsed() > o.max_minutes * 60) break;
+    if (o.stop_at_step > 0 && progress.step >= o.stop_at_step) break;
     const int64_t step = progress.step;
     for (auto& group : optimizer.param_groups()) {
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate(o, step));
@@ -207,7 +211,7 @@ void train(const TrainOptions& o) {
                    format_duration((o.steps - progress.step) / std::max(rate, 1e-9)).c_str());
       last_report = Clock::now();
     }
-    if (progress.step % o.validate_every == 0 || last) {
+    if (validation.defined() && (progress.step % o.validate_every == 0 || last)) {
       Validation v = validate(model, validation, model->config().iterations, o.ssim_weighted,
                               progress.binarizing, device);
       const int at_025 = std::min<int>(2, v.msssim.size()), at_1 = std::min<int>(8, v.msssim.size());

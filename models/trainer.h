@@ -17,6 +17,7 @@ struct TrainOptions {
   int crop = 32;                // square crop side, multiple of 16
   int64_t steps = 100000;       // length of the learning-rate schedule
   double max_minutes = 0;       // stop (with a checkpoint) after this long; 0 = no limit
+  int64_t stop_at_step = 0;     // stop (with a checkpoint) at this step; 0 = run the schedule
   double lr = 1e-3;
   int64_t warmup = 200;
   double binarize_at = 0.5;     // fraction of steps trained with float weights

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   train->add_option("--crop", t.crop, "Crop side in pixels (multiple of 16)");
   train->add_option("--steps", t.steps, "Length of the learning-rate and binarization schedule");
   train->add_option("--max-minutes", t.max_minutes, "Stop with a checkpoint after this long (0: no limit)");
+  train->add_option("--stop-at-step", t.stop_at_step, "Stop with a checkpoint at this step (0: run the schedule)");
   train->add_option("--lr", t.lr, "Peak Adam learning rate");
   train->add_option("--binarize-at", t.binarize_at, "Fraction of steps with float weights");
   train->add_option("--beta-max", t.beta_max, "Final QuantNet annealing temperature");
