@@ -9,6 +9,7 @@
 #include "quant/random_model.h"
 #include "tests/base/temp_dir.h"
 #include "tests/cli/run_program.h"
+#include "tests/models_runtime/small_network.h"
 
 namespace qc {
 namespace {
@@ -22,12 +23,7 @@ const std::string kImage = std::string(QC_TEST_DATA) + "/rgb_67x45.png";
 class CodecCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    ArchConfig config;
-    config.enc_conv = 8;
-    for (int& c : config.enc_cells) c = 16;
-    config.code_channels = 8;
-    config.dec_conv = 16;
-    for (int& c : config.dec_cells) c = 16;
+    ArchConfig config = small_config(CellType::kGru, 0);
     config.iterations = 6;
     model_ = dir_.file("model.qcm");
     write_file_atomic(model_, serialize_qcm(random_qcm_model(config, 1, 3)), Overwrite::kRefuse);

@@ -60,7 +60,10 @@ TEST_P(AllocationRules, ExtremeBudgets) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, AllocationRules,
-                         ::testing::Values(AllocationRule::kThreshold, AllocationRule::kLagrangian));
+                         ::testing::Values(AllocationRule::kThreshold, AllocationRule::kLagrangian),
+                         [](const ::testing::TestParamInfo<AllocationRule>& info) {
+                           return info.param == AllocationRule::kThreshold ? "Threshold" : "Lagrangian";
+                         });
 
 TEST(Allocation, LagrangianBeatsUniformAtEqualCost) {
   AllocationTables t = synthetic_tables(60, 12);

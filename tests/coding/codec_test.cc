@@ -11,19 +11,13 @@
 #include "codec/bitstream.h"
 #include "codec/image_io.h"
 #include "quant/random_model.h"
+#include "tests/models_runtime/small_network.h"
 
 namespace qc {
 namespace {
 
 Model small_model(uint64_t seed = 7) {
-  ArchConfig config;
-  config.enc_conv = 8;
-  config.enc_cells[0] = 16;
-  config.enc_cells[1] = 16;
-  config.enc_cells[2] = 16;
-  config.code_channels = 8;
-  config.dec_conv = 16;
-  for (int& c : config.dec_cells) c = 16;
+  ArchConfig config = small_config(CellType::kGru, 0);
   config.iterations = 6;
   std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(config, 1, seed));
   return model_from_bytes(bytes.data(), bytes.size(), "random model");

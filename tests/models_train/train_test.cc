@@ -10,22 +10,13 @@
 #include "models/trainer.h"
 #include "quant/train_quantizer.h"
 #include "tests/base/temp_dir.h"
+#include "tests/models_runtime/small_network.h"
 
 namespace qc {
 namespace {
 
 ArchConfig tiny_config() {
-  ArchConfig c;
-  c.enc_conv = 8;
-  c.enc_cells[0] = 8;
-  c.enc_cells[1] = 16;
-  c.enc_cells[2] = 16;
-  c.code_channels = 8;
-  c.dec_conv = 16;
-  c.dec_cells[0] = 16;
-  c.dec_cells[1] = 16;
-  c.dec_cells[2] = 8;
-  c.dec_cells[3] = 8;
+  ArchConfig c = small_config(CellType::kGru, 0);
   c.iterations = 4;
   return c;
 }
