@@ -129,6 +129,8 @@ TEST_F(CodecCli, InfoReportsHeaderRateAndMap) {
   EXPECT_EQ(j["iterations"], 4);
   EXPECT_EQ(j["bytes"]["total"].get<size_t>(), read_file(dir_.file("e.qc"), 1 << 20).size());
   EXPECT_EQ(j["model_bits_per_iteration"].size(), 4u);
+  // 67x45 pads to 80x48: 5 x 3 code positions of 8 bits, all present.
+  EXPECT_EQ(j["raw_bits_per_iteration"], nlohmann::json({120, 120, 120, 120}));
   EXPECT_EQ(j["tiles_per_iteration_count"][4], 6);  // 3 x 2 tiles of 32 px, all at 4
   Image map = read_image(dir_.file("map.png")).image;
   EXPECT_EQ(map.width, 67);

@@ -59,6 +59,11 @@ void run_info(const InfoCommand& o) {
   mean /= file.map.counts.size();
   std::vector<double> iteration_bits;
   for (uint64_t c : cost.iteration_cost) iteration_bits.push_back(c / 65536.0);
+  // Code bits present at each iteration before entropy coding.
+  std::vector<uint64_t> raw_bits(h.iterations, 0);
+  for (uint8_t count : position_counts(file.map, file.codes.rows, file.codes.cols)) {
+    for (int i = 0; i < count; ++i) raw_bits[i] += h.code_channels;
+  }
 
   nlohmann::ordered_json j;
   char fingerprint[17];
@@ -78,6 +83,7 @@ void run_info(const InfoCommand& o) {
   j["mean_iterations"] = mean;
   j["tiles_per_iteration_count"] = histogram;
   j["model_bits_per_iteration"] = iteration_bits;
+  j["raw_bits_per_iteration"] = raw_bits;
 
   if (!o.map.empty()) {
     Model model = load_model(o.common.model);
@@ -96,8 +102,8 @@ void run_info(const InfoCommand& o) {
               file.map.tiles_y, h.tile * kCodeBlock, h.iterations, mean);
   std::printf("  tiles by iteration count:");
   for (size_t k = 0; k < histogram.size(); ++k) std::printf(" %zu:%d", k, histogram[k]);
-  std::printf("\n  bits per iteration (model cost):");
-  for (double b : iteration_bits) std::printf(" %.0f", b);
+  std::printf("\n  bits per iteration (model cost / raw):");
+  for (int i = 0; i < h.iterations; ++i) std::printf(" %.0f/%llu", iteration_bits[i], static_cast<unsigned long long>(raw_bits[i]));
   std::printf("\n");
 }
 
