@@ -19,6 +19,9 @@ namespace {
 constexpr int kMaxRatePasses = 8;
 constexpr double kRateLow = 0.95, kRateHigh = 1.01;  // accepted size / target
 constexpr int kQualityPasses = 7;
+// A rate target analyses only the iterations that 4x the target's raw code
+// bits would need: tiles hardly ever want more, and deep analysis is costly.
+constexpr double kAnalysisDepth = 4.0;
 
 class Encoder {
  public:
@@ -53,8 +56,14 @@ class Encoder {
       }
       return finish(code(TileMap(options_.tile, rows_, cols_, options_.iterations)));
     }
-    analyse();
-    return options_.bpp > 0 ? control_rate() : control_quality();
+    if (options_.bpp > 0) {
+      const double raw_bpp_per_iteration = file_.code_channels / double(ArchConfig::kStride * ArchConfig::kStride);
+      const int depth = static_cast<int>(std::ceil(kAnalysisDepth * options_.bpp / raw_bpp_per_iteration));
+      analyse(std::clamp(depth, 1, iterations_));
+      return control_rate();
+    }
+    analyse(iterations_);
+    return control_quality();
   }
 
  private:
@@ -74,23 +83,23 @@ class Encoder {
     report(iterations_run_ / (iterations_ * 4.0));
   }
 
-  // Codes every tile to the maximum, recording each tile's quality after every
-  // iteration and what each (iteration, tile) costs.
-  void analyse() {
-    TileMap full(options_.tile, rows_, cols_, iterations_);
+  // Codes every tile to `depth` iterations, recording each tile's quality
+  // after every iteration and what each (iteration, tile) costs.
+  void analyse(int depth) {
+    TileMap full(options_.tile, rows_, cols_, depth);
     const std::vector<uint8_t> counts = position_counts(full, rows_, cols_);
     CodingLoop loop(net_, x_.height, x_.width, true);
-    CodeStack codes(iterations_, file_.code_channels, rows_, cols_);
+    CodeStack codes(depth, file_.code_channels, rows_, cols_);
     const int tiles = full.tiles_x * full.tiles_y;
-    tables_.iterations = iterations_;
+    tables_.iterations = depth;
     tables_.tiles = tiles;
-    tables_.quality.assign(static_cast<size_t>(tiles) * (iterations_ + 1), 0.0f);
+    tables_.quality.assign(static_cast<size_t>(tiles) * (depth + 1), 0.0f);
     auto record = [&](int k) {
       std::vector<float> q = tile_ssim(grid_, x_.data, loop.reconstruction());
-      for (int t = 0; t < tiles; ++t) tables_.quality[static_cast<size_t>(t) * (iterations_ + 1) + k] = q[t];
+      for (int t = 0; t < tiles; ++t) tables_.quality[static_cast<size_t>(t) * (depth + 1) + k] = q[t];
     };
     record(0);
-    for (int i = 0; i < iterations_; ++i) {
+    for (int i = 0; i < depth; ++i) {
       loop.encode_step(x_.data, counts, codes);
       record(i + 1);
       advance();
@@ -137,7 +146,7 @@ class Encoder {
   EncodeResult control_rate() {
     const double target = options_.bpp * image_.width * image_.height / 8.0;
     const double full_cost = static_cast<double>(
-        allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, iterations_)));
+        allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, tables_.iterations)));
     double budget = std::max(0.0, target * 0.98 - overhead_bytes()) * 8 * 256;
     double too_small = 0, too_large = -1;  // budgets known to miss (-1: none yet)
     Pass best;
@@ -165,16 +174,17 @@ class Encoder {
       return finish(std::move(smallest), false,
                     "the smallest file this model makes is larger than the target");
     }
-    const bool maxed = best.map.counts == std::vector<uint8_t>(tables_.tiles, iterations_);
-    return finish(std::move(best), false,
-                  maxed ? "the model's maximum rate is below the target"
-                        : "rate control did not land within -5%/+1% of the target");
+    const bool maxed = best.map.counts == std::vector<uint8_t>(tables_.tiles, tables_.iterations);
+    const char* note = !maxed ? "rate control did not land within -5%/+1% of the target"
+                       : tables_.iterations == iterations_ ? "the model's maximum rate is below the target"
+                                                           : "the analysed iterations could not spend the target";
+    return finish(std::move(best), false, note);
   }
 
   // Fewest bits whose decoded MS-SSIM reaches the target: bisect the
   // allocation budget, measuring each candidate exactly (closed loop).
   EncodeResult control_quality() {
-    const uint64_t full = allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, iterations_));
+    const uint64_t full = allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, tables_.iterations));
     uint64_t lo = 0, hi = full;
     Pass best;
     bool have_best = false;
