@@ -32,6 +32,13 @@ struct QcmModel {
   std::vector<QuantLayer> layers;  // in the order of layers(config)
 };
 
+// Limits enforced by parse_qcm before any length read from a file is used.
+constexpr size_t kMaxQcmFileBytes = size_t{64} << 20;   // whole .qcm file
+constexpr size_t kMaxQcmBodyBytes = size_t{256} << 20;  // decompressed body
+constexpr int kMaxQcmLayers = 64;
+constexpr int kMaxQcmNameLength = 64;
+constexpr int kMaxQcmBases = 8;
+
 // Words per packed row for a layer of the given shape.
 inline size_t row_words(int in_channels, int kernel) {
   return (static_cast<size_t>(in_channels) * kernel * kernel + 63) / 64;
@@ -44,6 +51,9 @@ std::vector<uint8_t> serialize_qcm(const QcmModel& model);
 // Validates everything (magic, version, checksum, every length, agreement of
 // each layer with layers(config)); throws qc::Error naming `source` on failure.
 QcmModel parse_qcm(const uint8_t* data, size_t size, const std::string& source);
+
+// read_file(path, kMaxQcmFileBytes) + parse_qcm.
+QcmModel load_qcm_file(const std::string& path);
 
 // A stable 64-bit fingerprint of the serialized model, carried by .qc files.
 uint64_t qcm_fingerprint(const std::vector<uint8_t>& serialized);

@@ -1,0 +1,78 @@
+#include "models/runtime_cell.h"
+
+#include "base/error.h"
+#include "quant/gates.h"
+
+namespace qc {
+
+template <class T>
+RuntimeCell<T>::RuntimeCell(const PackedConv& input, const PackedConv& hidden, CellType type,
+                            int hidden_channels)
+    : input_(input), hidden_(hidden), type_(type), hidden_channels_(hidden_channels) {}
+
+template <class T>
+void RuntimeCell<T>::reset(int height, int width) {
+  height_ = height;
+  width_ = width;
+  const size_t size = static_cast<size_t>(height) * width * hidden_channels_;
+  h_.assign(size, 0.0f);
+  c_.assign(type_ == CellType::kLstm ? size : 0, 0.0f);
+  h_in_.reset(height, width, hidden_channels_, hidden_.pad());
+}
+
+template <class T>
+size_t RuntimeCell<T>::state_bytes() const {
+  return (h_.size() + c_.size()) * sizeof(float) + h_in_.data.size() * sizeof(T) +
+         h_in_.pixel_sums.size() * sizeof(int32_t);
+}
+
+template <class T>
+void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vector<RowScratch>& scratch) {
+  if (input_.out_size(x.height) != height_ || input_.out_size(x.width) != width_)
+    throw Error("cell input size does not match its state");
+  store_tensor(h_.data(), height_, width_, hidden_channels_, false, hidden_.input_scale(), h_in_, pool);
+  const int gates = input_.out_channels();
+  pool.parallel_for(height_, [&](int worker, int y) {
+    RowScratch& s = scratch[worker];
+    s.a.resize(static_cast<size_t>(width_) * gates);
+    s.b.resize(static_cast<size_t>(width_) * gates);
+    input_.run_row(x, y, s.a.data(), s.acc);
+    hidden_.run_row(h_in_, y, s.b.data(), s.acc);
+    const size_t row = static_cast<size_t>(y) * width_;
+    for (int px = 0; px < width_; ++px) {
+      float* h = h_.data() + (row + px) * hidden_channels_;
+      const float* gi = s.a.data() + static_cast<size_t>(px) * gates;
+      const float* gh = s.b.data() + static_cast<size_t>(px) * gates;
+      if (type_ == CellType::kGru)
+        gru_update(gi, gh, h, hidden_channels_);
+      else
+        lstm_update(gi, gh, h, c_.data() + (row + px) * hidden_channels_, hidden_channels_);
+    }
+  });
+}
+
+template <class T>
+void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space,
+                  float scale, PaddedTensor<T>& dst, ThreadPool& pool) {
+  const int factor = depth_to_space ? 2 : 1;
+  if (dst.height != height * factor || dst.width != width * factor || dst.channels * factor * factor != channels)
+    throw Error("store_tensor: shape mismatch");
+  pool.parallel_for(dst.height, [&](int, int y) {
+    for (int x = 0; x < dst.width; ++x) {
+      if (!depth_to_space) {
+        dst.store(y, x, src + (static_cast<size_t>(y) * width + x) * channels, 1, scale);
+      } else {
+        // out[c][2y+i][2x+j] = in[4c + 2i + j][y][x]
+        const float* pixel = src + (static_cast<size_t>(y / 2) * width + x / 2) * channels;
+        dst.store(y, x, pixel + 2 * (y % 2) + (x % 2), 4, scale);
+      }
+    }
+  });
+}
+
+template class RuntimeCell<int8_t>;
+template class RuntimeCell<float>;
+template void store_tensor(const float*, int, int, int, bool, float, PaddedTensor<int8_t>&, ThreadPool&);
+template void store_tensor(const float*, int, int, int, bool, float, PaddedTensor<float>&, ThreadPool&);
+
+}  // namespace qc

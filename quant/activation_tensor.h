@@ -1,0 +1,72 @@
+// Activations as the conv kernels read them: NHWC, channels padded with zeros
+// to a multiple of 4, and a zero border of `border` pixels on every side
+// (the convs' "same" zero padding). Border and padding channels are written
+// once, at reset(), and never again.
+// T = int8_t: quantized activations q = clamp(round(x / scale), -127, 127);
+// T = float: the float reference mode, values stored as they are.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace qc {
+
+// Round half away from zero after clamping to [-127, 127] (NaN -> -127).
+// Exact without libm: v - trunc(v) is exact for |v| <= 127.
+inline int8_t quantize_activation(float x, float scale) {
+  float v = x / scale;
+  v = v > -127.0f ? v : -127.0f;
+  v = v < 127.0f ? v : 127.0f;
+  int i = static_cast<int>(v);
+  float frac = v - static_cast<float>(i);
+  if (frac >= 0.5f) ++i;
+  if (frac <= -0.5f) --i;
+  return static_cast<int8_t>(i);
+}
+
+template <class T>
+struct PaddedTensor {
+  int height = 0, width = 0, channels = 0, padded_channels = 0, border = 0;
+  std::vector<T> data;
+  // Only int8: per stored pixel, the sum of its channels (0 on the border).
+  std::vector<int32_t> pixel_sums;
+
+  void reset(int h, int w, int c, int b) {
+    height = h;
+    width = w;
+    channels = c;
+    padded_channels = (c + 3) / 4 * 4;
+    border = b;
+    const size_t pixels = static_cast<size_t>(h + 2 * b) * (w + 2 * b);
+    data.assign(pixels * padded_channels, T{});
+    pixel_sums.assign(sizeof(T) == 1 ? pixels : 0, 0);
+  }
+  size_t pixel_index(int y, int x) const {
+    return static_cast<size_t>(y + border) * (width + 2 * border) + (x + border);
+  }
+  size_t row_stride() const { return static_cast<size_t>(width + 2 * border) * padded_channels; }
+  T* at(int y, int x) { return data.data() + pixel_index(y, x) * padded_channels; }
+  const T* at(int y, int x) const { return data.data() + pixel_index(y, x) * padded_channels; }
+
+  // Stores pixel (y, x) from channels src[0], src[step], ... (step > 1 reads
+  // through a depth-to-space view).
+  void store(int y, int x, const float* src, int step, float scale) {
+    T* dst = at(y, x);
+    if constexpr (sizeof(T) == 1) {
+      int32_t sum = 0;
+      for (int c = 0; c < channels; ++c) {
+        dst[c] = quantize_activation(src[c * step], scale);
+        sum += dst[c];
+      }
+      pixel_sums[pixel_index(y, x)] = sum;
+    } else {
+      (void)scale;
+      for (int c = 0; c < channels; ++c) dst[c] = src[c * step];
+    }
+  }
+};
+
+using QuantizedTensor = PaddedTensor<int8_t>;
+using FloatTensor = PaddedTensor<float>;
+
+}  // namespace qc
