@@ -38,16 +38,11 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
     s.b.resize(static_cast<size_t>(width_) * gates);
     input_.run_row(x, y, s.a.data(), s.acc);
     hidden_.run_row(h_in_, y, s.b.data(), s.acc);
-    const size_t row = static_cast<size_t>(y) * width_;
-    for (int px = 0; px < width_; ++px) {
-      float* h = h_.data() + (row + px) * hidden_channels_;
-      const float* gi = s.a.data() + static_cast<size_t>(px) * gates;
-      const float* gh = s.b.data() + static_cast<size_t>(px) * gates;
-      if (type_ == CellType::kGru)
-        gru_update(gi, gh, h, hidden_channels_);
-      else
-        lstm_update(gi, gh, h, c_.data() + (row + px) * hidden_channels_, hidden_channels_);
-    }
+    const size_t row = static_cast<size_t>(y) * width_ * hidden_channels_;
+    if (type_ == CellType::kGru)
+      gru_update(s.a.data(), s.b.data(), h_.data() + row, hidden_channels_, width_);
+    else
+      lstm_update(s.a.data(), s.b.data(), h_.data() + row, c_.data() + row, hidden_channels_, width_);
   });
 }
 
@@ -58,14 +53,23 @@ void store_tensor(const float* src, int height, int width, int channels, bool de
   if (dst.height != height * factor || dst.width != width * factor || dst.channels * factor * factor != channels)
     throw Error("store_tensor: shape mismatch");
   pool.parallel_for(dst.height, [&](int, int y) {
-    for (int x = 0; x < dst.width; ++x) {
-      if (!depth_to_space) {
-        dst.store(y, x, src + (static_cast<size_t>(y) * width + x) * channels, 1, scale);
-      } else {
-        // out[c][2y+i][2x+j] = in[4c + 2i + j][y][x]
-        const float* pixel = src + (static_cast<size_t>(y / 2) * width + x / 2) * channels;
-        dst.store(y, x, pixel + 2 * (y % 2) + (x % 2), 4, scale);
-      }
+    if (!depth_to_space) {
+      dst.store_row(y, src + static_cast<size_t>(y) * width * channels, scale);
+      return;
+    }
+    // out[c][2y+i][2x+j] = in[4c + 2i + j][y][x]
+    const float* row = src + static_cast<size_t>(y / 2) * width * channels;
+    const int i = y % 2;
+    if constexpr (sizeof(T) == 1) {
+      // Quantize the source row in one vectorized run, then scatter.
+      thread_local std::vector<int8_t> q;
+      q.resize(static_cast<size_t>(width) * channels);
+      quantize_values(row, width * channels, scale, q.data());
+      for (int x = 0; x < dst.width; ++x)
+        dst.store_quantized(y, x, q.data() + static_cast<size_t>(x / 2) * channels + 2 * i + x % 2, 4);
+    } else {
+      for (int x = 0; x < dst.width; ++x)
+        dst.store(y, x, row + static_cast<size_t>(x / 2) * channels + 2 * i + (x % 2), 4, scale);
     }
   });
 }

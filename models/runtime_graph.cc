@@ -109,10 +109,8 @@ class Encoder : public EncoderState::Impl {
                      conv_.input_scale());
     });
     const float next_scale = cells_[0].input().input_scale();
-    for_each_row(conv_, image_, pool, scratch_, [&](int y, const float* row) {
-      for (int x = 0; x < cell_in_[0].width; ++x)
-        cell_in_[0].store(y, x, row + static_cast<size_t>(x) * conv_.out_channels(), 1, next_scale);
-    });
+    for_each_row(conv_, image_, pool, scratch_,
+                 [&](int y, const float* row) { cell_in_[0].store_row(y, row, next_scale); });
     for (int k = 0; k < 3; ++k) {
       cells_[k].step(cell_in_[k], pool, scratch_);
       PaddedTensor<T>& next = k < 2 ? cell_in_[k + 1] : code_in_;
@@ -186,10 +184,8 @@ class Decoder : public DecoderState::Impl {
                        static_cast<int>(code_plane), conv_.input_scale());
     });
     const float first_scale = cells_[0].input().input_scale();
-    for_each_row(conv_, code_in_, pool, scratch_, [&](int y, const float* row) {
-      for (int x = 0; x < cell_in_[0].width; ++x)
-        cell_in_[0].store(y, x, row + static_cast<size_t>(x) * conv_.out_channels(), 1, first_scale);
-    });
+    for_each_row(conv_, code_in_, pool, scratch_,
+                 [&](int y, const float* row) { cell_in_[0].store_row(y, row, first_scale); });
     const int runs = iteration_ == 0 ? net_.config().priming + 1 : 1;
     for (int run = 0; run < runs; ++run)
       for (int k = 0; k < 4; ++k) {

@@ -12,17 +12,21 @@
 namespace qc {
 
 // Round half away from zero after clamping to [-127, 127] (NaN -> -127).
-// Exact without libm: v - trunc(v) is exact for |v| <= 127.
+// Exact without libm: v - trunc(v) is exact for |v| <= 127. Branch-free so
+// that loops over it vectorize.
 inline int8_t quantize_activation(float x, float scale) {
   float v = x / scale;
   v = v > -127.0f ? v : -127.0f;
   v = v < 127.0f ? v : 127.0f;
-  int i = static_cast<int>(v);
-  float frac = v - static_cast<float>(i);
-  if (frac >= 0.5f) ++i;
-  if (frac <= -0.5f) --i;
-  return static_cast<int8_t>(i);
+  const int i = static_cast<int>(v);
+  const float frac = v - static_cast<float>(i);
+  return static_cast<int8_t>(i + (frac >= 0.5f) - (frac <= -0.5f));
 }
+
+// dst[i] = quantize_activation(src[i], scale) for i < n. Vectorized.
+void quantize_values(const float* src, int n, float scale, int8_t* dst);
+// sums[p] = sum of q[p * channels + c] over c < channels.
+void sum_pixels(const int8_t* q, int pixels, int channels, int32_t* sums);
 
 template <class T>
 struct PaddedTensor {
@@ -47,6 +51,29 @@ struct PaddedTensor {
   size_t row_stride() const { return static_cast<size_t>(width + 2 * border) * padded_channels; }
   T* at(int y, int x) { return data.data() + pixel_index(y, x) * padded_channels; }
   const T* at(int y, int x) const { return data.data() + pixel_index(y, x) * padded_channels; }
+
+  // int8 only: stores pixel (y, x) from quantized values q[0], q[step], ...
+  void store_quantized(int y, int x, const int8_t* q, int step) {
+    T* dst = at(y, x);
+    int32_t sum = 0;
+    for (int c = 0; c < channels; ++c) {
+      dst[c] = q[c * step];
+      sum += dst[c];
+    }
+    pixel_sums[pixel_index(y, x)] = sum;
+  }
+
+  // Stores row y from width x channels contiguous floats.
+  void store_row(int y, const float* src, float scale) {
+    if constexpr (sizeof(T) == 1) {
+      if (channels == padded_channels) {  // one long vectorized run
+        quantize_values(src, width * channels, scale, at(y, 0));
+        sum_pixels(at(y, 0), width, channels, &pixel_sums[pixel_index(y, 0)]);
+        return;
+      }
+    }
+    for (int x = 0; x < width; ++x) store(y, x, src + static_cast<size_t>(x) * channels, 1, scale);
+  }
 
   // Stores pixel (y, x) from channels src[0], src[step], ... (step > 1 reads
   // through a depth-to-space view).

@@ -4,8 +4,23 @@
 
 #include "base/error.h"
 #include "quant/cpu_dispatch.h"
+#include "quant/vector_clones.h"
 
 namespace qc {
+namespace {
+
+// dst[o] = scale * (alpha[0][o] acc_0 + alpha[1][o] acc_1 + ...) + bias[o]
+// with acc_k = 2 * selected[k][o] - sum_q, in exactly that order.
+QC_VECTOR_CLONES void epilogue(const int32_t* selected, int32_t sum_q, const float* alpha,
+                               const float* bias, int out, int bases, float scale, float* dst) {
+  for (int o = 0; o < out; ++o) dst[o] = alpha[o] * static_cast<float>(2 * selected[o] - sum_q);
+  for (int k = 1; k < bases; ++k)
+    for (int o = 0; o < out; ++o)
+      dst[o] = dst[o] + alpha[k * out + o] * static_cast<float>(2 * selected[k * out + o] - sum_q);
+  for (int o = 0; o < out; ++o) dst[o] = scale * dst[o] + bias[o];
+}
+
+}  // namespace
 
 PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer)
     : in_channels_(spec.in_channels),
@@ -75,17 +90,8 @@ void PackedConv::run_row(const QuantizedTensor& in, int y, float* out,
     for (int ky = 0; ky < kernel_; ++ky)
       for (int kx = 0; kx < kernel_; ++kx)
         sum_q += in.pixel_sums[in.pixel_index(top + ky, x * stride_ - pad() + kx)];
-    const int32_t* selected = scratch.data() + static_cast<size_t>(x) * rows;
-    float* dst = out + static_cast<size_t>(x) * out_channels_;
-    for (int o = 0; o < out_channels_; ++o) {
-      float v = 0.0f;
-      for (int k = 0; k < bases_; ++k) {
-        const int row = k * out_channels_ + o;
-        const float acc = static_cast<float>(2 * selected[row] - sum_q);
-        v = k == 0 ? alpha_[row] * acc : v + alpha_[row] * acc;
-      }
-      dst[o] = input_scale_ * v + bias_[o];
-    }
+    epilogue(scratch.data() + static_cast<size_t>(x) * rows, sum_q, alpha_.data(), bias_.data(),
+             out_channels_, bases_, input_scale_, out + static_cast<size_t>(x) * out_channels_);
   }
 }
 

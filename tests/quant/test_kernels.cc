@@ -186,12 +186,12 @@ TEST(Gates, ApproximationsAreAccurate) {
 TEST(Gates, GruAndLstmFollowTheirEquations) {
   const float gi[4] = {0.3f, -0.2f, 0.5f, 0.1f}, gh[4] = {-0.1f, 0.4f, 0.2f, -0.3f};
   float h = 0.25f;
-  gru_update(gi, gh, &h, 1);
+  gru_update(gi, gh, &h, 1, 1);
   double r = 1 / (1 + std::exp(-0.2)), z = 1 / (1 + std::exp(-0.2));
   double n = std::tanh(0.5 + r * 0.2);
   EXPECT_NEAR(h, (1 - z) * n + z * 0.25, 1e-6);
   float hl = 0.0f, c = 0.5f;
-  lstm_update(gi, gh, &hl, &c, 1);
+  lstm_update(gi, gh, &hl, &c, 1, 1);
   double i = 1 / (1 + std::exp(-0.2)), f = 1 / (1 + std::exp(-0.2)), g = std::tanh(0.7),
          o = 1 / (1 + std::exp(0.2));
   double cn = f * 0.5 + i * g;
