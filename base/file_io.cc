@@ -41,7 +41,8 @@ bool file_exists(const std::string& path) {
 }
 
 std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) throw Error(path + ": cannot open: " + errno_text());
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) throw Error(path + ": cannot stat: " + errno_text());

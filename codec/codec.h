@@ -1,26 +1,51 @@
 // The codec's public API: an image in, .qc bytes out, and back.
-// (Contract; implemented in codec/encoder.cc and codec/decoder.cc.)
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "codec/allocation.h"
 #include "codec/image.h"
+#include "entropy/code_stack.h"
+#include "quant/model_file.h"
 
 namespace qc {
 
-struct QcmModel;
+// A runtime model and the fingerprint .qc files made with it carry.
+struct Model {
+  QcmModel qcm;
+  uint64_t fingerprint = 0;
+  std::string source;  // file name or "built-in model", for messages
+};
+Model model_from_bytes(const uint8_t* data, size_t size, const std::string& source);
+Model model_from_file(const std::string& path);
 
 struct EncodeOptions {
-  // Exactly one target is used: bpp > 0, else quality (MS-SSIM) > 0, else iterations.
+  // Exactly one target: bpp > 0 (rate control), quality > 0 (MS-SSIM), or
+  // iterations > 0 (every tile gets that many).
   double bpp = 0;
   double quality = 0;
   int iterations = 0;
   int threads = 0;  // 0 = all cores
+  int tile = 2;     // allocation tile side in 16x16 code blocks
+  AllocationRule rule = AllocationRule::kThreshold;
 };
 
-std::vector<uint8_t> encode(const Image& image, const QcmModel& model,
-                            const EncodeOptions& options);
-Image decode(const uint8_t* data, size_t size, const QcmModel& model, int threads);
+// Called with the share of the work done (0..1).
+using Progress = std::function<void(double done)>;
+
+struct EncodeResult {
+  std::vector<uint8_t> bytes;  // the .qc file
+  TileMap map;
+  int passes = 0;              // closed-loop coding passes run
+  bool target_met = true;      // false when the rate or quality target was out of reach
+  std::string note;            // why, when it was not met
+};
+
+EncodeResult encode(const Image& image, const Model& model, const EncodeOptions& options,
+                    const Progress& progress = nullptr);
+Image decode(const uint8_t* data, size_t size, const Model& model, int threads,
+             const std::string& name);
 
 }  // namespace qc

@@ -1,0 +1,36 @@
+// Spatially adaptive bit allocation: how many iterations each tile gets.
+// Works on tables measured in an analysis pass (every tile coded to the
+// maximum): the quality of each tile after k iterations and the cost of each
+// (iteration, tile).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "entropy/code_stack.h"
+
+namespace qc {
+
+enum class AllocationRule {
+  kThreshold,   // each tile gets the fewest iterations that reach a common quality
+  kLagrangian,  // each tile maximises quality - lambda * bits (equal marginal gain per bit)
+};
+
+struct AllocationTables {
+  int iterations = 0;
+  int tiles = 0;
+  std::vector<float> quality;   // [tile][k], k = 0..iterations (tile SSIM after k iterations)
+  std::vector<float> weight;    // [tile] pixels of the tile inside the image
+  std::vector<uint32_t> cost;   // [iteration][tile], 1/256 bit (entropy/code_coder.h)
+
+  float quality_at(int tile, int k) const { return quality[static_cast<size_t>(tile) * (iterations + 1) + k]; }
+};
+
+// Estimated payload bits (1/256 bit) of giving each tile counts[tile] iterations.
+uint64_t allocation_cost(const AllocationTables& tables, const std::vector<uint8_t>& counts);
+
+// The allocation with the most quality whose estimated cost fits in
+// budget (1/256 bit); every tile gets 0 iterations if nothing fits.
+std::vector<uint8_t> allocate(const AllocationTables& tables, uint64_t budget, AllocationRule rule);
+
+}  // namespace qc

@@ -1,0 +1,46 @@
+#include "codec/coding_loop.h"
+
+namespace qc {
+
+CodingLoop::CodingLoop(const RuntimeNetwork& net, int height, int width, bool with_encoder)
+    : rows_(height / ArchConfig::kStride),
+      cols_(width / ArchConfig::kStride),
+      channels_(net.config().code_channels),
+      decoder_(net, height, width),
+      x_hat_(3 * static_cast<size_t>(height) * width, 0.0f),
+      signs_(static_cast<size_t>(channels_) * rows_ * cols_) {
+  if (with_encoder) {
+    encoder_ = std::make_unique<EncoderState>(net, height, width);
+    residual_.resize(x_hat_.size());
+  }
+}
+
+void CodingLoop::decode_masked(const std::vector<uint8_t>& position_counts) {
+  const size_t positions = static_cast<size_t>(rows_) * cols_;
+  for (int c = 0; c < channels_; ++c) {
+    int8_t* s = signs_.data() + c * positions;
+    for (size_t p = 0; p < positions; ++p) {
+      if (position_counts[p] <= iteration_) s[p] = 0;  // absent bits read as 0
+    }
+  }
+  decoder_.step(signs_.data(), x_hat_.data());
+  ++iteration_;
+}
+
+void CodingLoop::encode_step(const std::vector<float>& x,
+                             const std::vector<uint8_t>& position_counts, CodeStack& codes) {
+  for (size_t i = 0; i < x.size(); ++i) residual_[i] = x[i] - x_hat_[i];
+  encoder_->step(residual_.data(), signs_.data());
+  decode_masked(position_counts);
+  const size_t positions = static_cast<size_t>(rows_) * cols_;
+  uint8_t* out = &codes.bits[codes.index(iteration_ - 1, 0, 0, 0)];
+  for (size_t i = 0; i < positions * channels_; ++i) out[i] = signs_[i] > 0;
+}
+
+void CodingLoop::decode_step(const CodeStack& codes, const std::vector<uint8_t>& position_counts) {
+  const uint8_t* in = &codes.bits[codes.index(iteration_, 0, 0, 0)];
+  for (size_t i = 0; i < signs_.size(); ++i) signs_[i] = in[i] ? 1 : -1;
+  decode_masked(position_counts);
+}
+
+}  // namespace qc

@@ -1,0 +1,249 @@
+// Encoder: analysis pass, bit allocation, closed-loop coding passes, rate and
+// quality control.
+#include <algorithm>
+#include <cmath>
+
+#include "base/error.h"
+#include "codec/bitstream.h"
+#include "codec/codec.h"
+#include "codec/coding_loop.h"
+#include "codec/planar.h"
+#include "codec/tile_quality.h"
+#include "entropy/code_coder.h"
+#include "eval/metrics.h"
+#include "models/runtime_graph.h"
+
+namespace qc {
+namespace {
+
+constexpr int kMaxRatePasses = 8;
+constexpr double kRateLow = 0.95, kRateHigh = 1.01;  // accepted size / target
+constexpr int kQualityPasses = 7;
+// A rate target analyses only the iterations that 4x the target's raw code
+// bits would need: tiles hardly ever want more, and deep analysis is costly.
+constexpr double kAnalysisDepth = 4.0;
+
+class Encoder {
+ public:
+  Encoder(const Image& image, const Model& model, const EncodeOptions& options,
+          const Progress& progress)
+      : image_(image),
+        options_(options),
+        progress_(progress),
+        net_(model.qcm, RuntimeOptions{options.threads, ActivationMode::kInt8}),
+        x_(to_planar(image)),
+        grid_{image.width, image.height, x_.width, x_.height, options.tile * ArchConfig::kStride},
+        rows_(x_.height / ArchConfig::kStride),
+        cols_(x_.width / ArchConfig::kStride),
+        iterations_(net_.config().iterations) {
+    file_.width = image.width;
+    file_.height = image.height;
+    file_.channels = image.channels;
+    file_.model_fingerprint = model.fingerprint;
+    file_.code_channels = net_.config().code_channels;
+    if (image.has_alpha()) {
+      file_.alpha.resize(static_cast<size_t>(image.width) * image.height);
+      for (size_t i = 0; i < file_.alpha.size(); ++i) {
+        file_.alpha[i] = image.pixels[i * image.channels + image.channels - 1];
+      }
+    }
+  }
+
+  EncodeResult run() {
+    if (options_.iterations > 0) {
+      if (options_.iterations > iterations_) {
+        throw Error("--iterations: this model codes at most " + std::to_string(iterations_));
+      }
+      return finish(code(TileMap(options_.tile, rows_, cols_, options_.iterations)));
+    }
+    if (options_.bpp > 0) {
+      const double raw_bpp_per_iteration = file_.code_channels / double(ArchConfig::kStride * ArchConfig::kStride);
+      const int depth = static_cast<int>(std::ceil(kAnalysisDepth * options_.bpp / raw_bpp_per_iteration));
+      analyse(std::clamp(depth, 1, iterations_));
+      return control_rate();
+    }
+    analyse(iterations_);
+    return control_quality();
+  }
+
+ private:
+  struct Pass {
+    std::vector<uint8_t> bytes;
+    TileMap map;
+    std::vector<float> reconstruction;
+  };
+
+  void report(double done) {
+    if (progress_) progress_(std::min(1.0, done));
+  }
+
+  // Work is counted in network iterations; the budget is a guess for progress.
+  void advance() {
+    ++iterations_run_;
+    report(iterations_run_ / (iterations_ * 4.0));
+  }
+
+  // Codes every tile to `depth` iterations, recording each tile's quality
+  // after every iteration and what each (iteration, tile) costs.
+  void analyse(int depth) {
+    TileMap full(options_.tile, rows_, cols_, depth);
+    const std::vector<uint8_t> counts = position_counts(full, rows_, cols_);
+    CodingLoop loop(net_, x_.height, x_.width, true);
+    CodeStack codes(depth, file_.code_channels, rows_, cols_);
+    const int tiles = full.tiles_x * full.tiles_y;
+    tables_.iterations = depth;
+    tables_.tiles = tiles;
+    tables_.quality.assign(static_cast<size_t>(tiles) * (depth + 1), 0.0f);
+    auto record = [&](int k) {
+      std::vector<float> q = tile_ssim(grid_, x_.data, loop.reconstruction());
+      for (int t = 0; t < tiles; ++t) tables_.quality[static_cast<size_t>(t) * (depth + 1) + k] = q[t];
+    };
+    record(0);
+    for (int i = 0; i < depth; ++i) {
+      loop.encode_step(x_.data, counts, codes);
+      record(i + 1);
+      advance();
+    }
+    tables_.weight.assign(tiles, 0.0f);
+    for (int t = 0; t < tiles; ++t) {
+      const int tx = t % full.tiles_x, ty = t / full.tiles_x;
+      const int w = std::clamp(image_.width - tx * grid_.tile_pixels, 0, grid_.tile_pixels);
+      const int h = std::clamp(image_.height - ty * grid_.tile_pixels, 0, grid_.tile_pixels);
+      tables_.weight[t] = static_cast<float>(w) * h;
+    }
+    tables_.cost = measure_codes(codes, full).tile_cost;
+  }
+
+  // One closed-loop pass with the given allocation: the file it makes.
+  Pass code(const TileMap& map) {
+    const std::vector<uint8_t> counts = position_counts(map, rows_, cols_);
+    const int n = map.max_count();
+    CodingLoop loop(net_, x_.height, x_.width, true);
+    file_.codes = CodeStack(n, file_.code_channels, rows_, cols_);
+    for (int i = 0; i < n; ++i) {
+      loop.encode_step(x_.data, counts, file_.codes);
+      advance();
+    }
+    file_.map = map;
+    ++passes_;
+    return {write_qc(file_), map, loop.reconstruction()};
+  }
+
+  TileMap map_for(uint64_t budget) const {
+    TileMap map(options_.tile, rows_, cols_, 0);
+    map.counts = allocate(tables_, budget, options_.rule);
+    return map;
+  }
+
+  EncodeResult finish(Pass pass, bool met = true, std::string note = {}) {
+    report(1.0);
+    return {std::move(pass.bytes), std::move(pass.map), passes_, met, std::move(note)};
+  }
+
+  // Size in [0.95, 1.01] x target: start from the analysis tables, then
+  // correct the budget by how far each real file missed (the tables ignore
+  // how contexts change with the allocation), bisecting once bracketed.
+  EncodeResult control_rate() {
+    const double target = options_.bpp * image_.width * image_.height / 8.0;
+    const double full_cost = static_cast<double>(
+        allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, tables_.iterations)));
+    double budget = std::max(0.0, target * 0.98 - overhead_bytes()) * 8 * 256;
+    double too_small = 0, too_large = -1;  // budgets known to miss (-1: none yet)
+    Pass best;
+    bool have_best = false;
+    for (int round = 0; round < kMaxRatePasses; ++round) {
+      Pass pass = code(map_for(static_cast<uint64_t>(budget)));
+      const double ratio = pass.bytes.size() / target;
+      if (ratio <= kRateHigh && (!have_best || pass.bytes.size() > best.bytes.size())) {
+        best = pass;
+        have_best = true;
+      }
+      if (ratio >= kRateLow && ratio <= kRateHigh) return finish(std::move(best));
+      if (ratio < kRateLow) {
+        if (budget >= full_cost) break;  // every tile is already at the maximum
+        too_small = budget;
+      } else {
+        too_large = budget;
+      }
+      double next = std::min(budget * 0.98 / ratio, full_cost);
+      if (too_large >= 0 && (next <= too_small || next >= too_large)) next = 0.5 * (too_small + too_large);
+      budget = next;
+    }
+    if (!have_best) {
+      Pass smallest = code(TileMap(options_.tile, rows_, cols_, 0));
+      return finish(std::move(smallest), false,
+                    "the smallest file this model makes is larger than the target");
+    }
+    const bool maxed = best.map.counts == std::vector<uint8_t>(tables_.tiles, tables_.iterations);
+    const char* note = !maxed ? "rate control did not land within -5%/+1% of the target"
+                       : tables_.iterations == iterations_ ? "the model's maximum rate is below the target"
+                                                           : "the analysed iterations could not spend the target";
+    return finish(std::move(best), false, note);
+  }
+
+  // Fewest bits whose decoded MS-SSIM reaches the target: bisect the
+  // allocation budget, measuring each candidate exactly (closed loop).
+  EncodeResult control_quality() {
+    const uint64_t full = allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, tables_.iterations));
+    uint64_t lo = 0, hi = full;
+    Pass best;
+    bool have_best = false;
+    for (int round = 0; round < kQualityPasses && lo < hi; ++round) {
+      const uint64_t mid = round == 0 ? hi : lo + (hi - lo) / 2;
+      Pass pass = code(map_for(mid));
+      const double q = ms_ssim(image_, decoded(pass.reconstruction));
+      if (q >= options_.quality) {
+        best = std::move(pass);
+        have_best = true;
+        hi = mid;
+      } else {
+        if (round == 0) {
+          return finish(std::move(pass), false,
+                        "MS-SSIM " + std::to_string(q) + " at the model's maximum rate is below the target");
+        }
+        lo = mid + 1;
+      }
+    }
+    return finish(std::move(best), have_best);
+  }
+
+  Image decoded(const std::vector<float>& reconstruction) const {
+    return from_planar(reconstruction.data(), x_.width, x_.height, image_.width, image_.height,
+                       image_.channels >= 3 ? 3 : 1);
+  }
+
+  // Container header, checksum, alpha and an all-zero map: the file without codes.
+  double overhead_bytes() {
+    file_.map = TileMap(options_.tile, rows_, cols_, 0);
+    file_.codes = CodeStack(0, file_.code_channels, rows_, cols_);
+    return static_cast<double>(write_qc(file_).size());
+  }
+
+  const Image& image_;
+  EncodeOptions options_;
+  Progress progress_;
+  RuntimeNetwork net_;
+  PlanarImage x_;
+  TileGrid grid_;
+  int rows_, cols_, iterations_;
+  QcFile file_;
+  AllocationTables tables_;
+  int passes_ = 0;
+  int iterations_run_ = 0;
+};
+
+}  // namespace
+
+EncodeResult encode(const Image& image, const Model& model, const EncodeOptions& options,
+                    const Progress& progress) {
+  if (image.channels < 1 || image.channels > 4 || image.width < 1 || image.height < 1) {
+    throw Error("cannot encode an empty image or one with more than 4 channels");
+  }
+  const int targets = (options.bpp > 0) + (options.quality > 0) + (options.iterations > 0);
+  if (targets != 1) throw Error("give exactly one of a rate, a quality or an iteration count");
+  if (options.quality > 0 && options.quality >= 1) throw Error("--quality is an MS-SSIM below 1");
+  if (options.tile < 1 || options.tile > kMaxTile) throw Error("tile size out of range");
+  return Encoder(image, model, options, progress).run();
+}
+
+}  // namespace qc

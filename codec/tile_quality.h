@@ -1,0 +1,22 @@
+// Per-tile quality of a reconstruction: the mean local SSIM (luma, 11x11
+// Gaussian window, sigma 1.5, as in MS-SSIM's first scale) of each tile's
+// pixels inside the real image. Bit allocation equalises or trades it.
+#pragma once
+#include <vector>
+
+namespace qc {
+
+struct TileGrid {
+  int width, height;   // real image size
+  int padded_width, padded_height;
+  int tile_pixels;     // tile side in pixels
+  int tiles_x() const { return (padded_width + tile_pixels - 1) / tile_pixels; }
+  int tiles_y() const { return (padded_height + tile_pixels - 1) / tile_pixels; }
+};
+
+// x, x_hat: planar 3 x padded_height x padded_width in [-0.5, 0.5].
+// Returns tiles_y x tiles_x SSIM values (tiles wholly in the padding get 1).
+std::vector<float> tile_ssim(const TileGrid& grid, const std::vector<float>& x,
+                             const std::vector<float>& x_hat);
+
+}  // namespace qc

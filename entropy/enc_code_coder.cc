@@ -1,0 +1,70 @@
+#include "entropy/code_coder.h"
+
+#include "entropy/code_model.h"
+#include "entropy/enc_range_coder.h"
+#include "entropy/logistic.h"
+
+namespace qc {
+
+namespace {
+
+struct EncodeIO {
+  entropy::RangeEncoder coder;
+  void at(int, int) {}
+  int code(uint8_t& bit, uint32_t p1) {
+    coder.encode(bit, p1);
+    return bit;
+  }
+};
+
+struct MeasureIO {
+  entropy::RangeEncoder coder;
+  CodeCost* cost;
+  uint32_t* tile_slot = nullptr;
+  uint64_t* iteration_slot = nullptr;
+  void at(int iteration, int tile) {
+    iteration_slot = &cost->iteration_cost[iteration];
+    tile_slot = &cost->tile_cost[static_cast<size_t>(iteration) * cost->tiles + tile];
+  }
+  int code(uint8_t& bit, uint32_t p1) {
+    coder.encode(bit, p1);
+    const uint32_t c = entropy::bit_cost(bit, p1);
+    *tile_slot += (c + 128) >> 8;  // 1/65536 -> 1/256 bit
+    *iteration_slot += c;
+    return bit;
+  }
+};
+
+}  // namespace
+
+std::vector<uint8_t> encode_codes(const CodeStack& stack, const TileMap& map) {
+  check_code_stack(stack, map, "encode_codes");
+  CodeStack work = stack;  // the traversal's interface is read/write
+  EncodeIO io;
+  entropy::traverse_codes(work, map, io);
+  return io.coder.finish();
+}
+
+CodeCost measure_codes(const CodeStack& stack, const TileMap& map) {
+  check_code_stack(stack, map, "measure_codes");
+  CodeCost cost;
+  cost.tiles = map.tiles_x * map.tiles_y;
+  cost.iteration_cost.assign(stack.iterations, 0);
+  cost.tile_cost.assign(static_cast<size_t>(stack.iterations) * cost.tiles, 0);
+  CodeStack work = stack;
+  MeasureIO io{entropy::RangeEncoder(), &cost};
+  entropy::traverse_codes(work, map, io);
+  cost.bytes = io.coder.finish().size();
+  return cost;
+}
+
+size_t estimate_code_bytes(const CodeCost& cost, const TileMap& map) {
+  uint64_t total = 0;
+  for (int tile = 0; tile < cost.tiles && tile < static_cast<int>(map.counts.size()); ++tile)
+    for (int t = 0; t < map.counts[tile] && static_cast<size_t>(t) < cost.iteration_cost.size();
+         ++t)
+      total += cost.tile_cost[static_cast<size_t>(t) * cost.tiles + tile];
+  return static_cast<size_t>((total + 8 * 256 - 1) / (8 * 256));
+}
+
+}  // namespace qc

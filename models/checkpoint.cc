@@ -1,0 +1,106 @@
+#include "models/checkpoint.h"
+
+#include <cstdio>
+#include <vector>
+
+#include "base/error.h"
+#include "base/file_io.h"
+
+namespace qc {
+namespace {
+
+torch::Tensor encode_arch(const CodecNet& model) {
+  const ArchConfig& c = model->config();
+  std::vector<int64_t> v = {static_cast<int64_t>(c.cell), c.enc_conv, c.code_channels, c.dec_conv,
+                            c.input_kernel, c.hidden_kernel, c.iterations, c.priming};
+  v.insert(v.end(), std::begin(c.enc_cells), std::end(c.enc_cells));
+  v.insert(v.end(), std::begin(c.dec_cells), std::end(c.dec_cells));
+  for (size_t i = 0; i < model->specs().size(); ++i) v.push_back(model->bases(i));
+  return torch::tensor(v, torch::kInt64);
+}
+
+CodecNet decode_arch(const torch::Tensor& t, const std::string& path) {
+  auto v = t.to(torch::kInt64).contiguous();
+  const int64_t* p = v.data_ptr<int64_t>();
+  const int64_t fixed = 8 + 3 + 4;
+  if (v.numel() < fixed) throw Error(path + ": checkpoint has no valid architecture");
+  ArchConfig c;
+  c.cell = static_cast<CellType>(p[0]);
+  c.enc_conv = p[1];
+  c.code_channels = p[2];
+  c.dec_conv = p[3];
+  c.input_kernel = p[4];
+  c.hidden_kernel = p[5];
+  c.iterations = p[6];
+  c.priming = p[7];
+  for (int k = 0; k < 3; ++k) c.enc_cells[k] = p[8 + k];
+  for (int k = 0; k < 4; ++k) c.dec_cells[k] = p[11 + k];
+  CodecNet model(c);
+  if (v.numel() != fixed + static_cast<int64_t>(model->specs().size())) {
+    throw Error(path + ": checkpoint architecture does not match its layer list");
+  }
+  for (size_t i = 0; i < model->specs().size(); ++i) model->set_bases(i, p[fixed + i]);
+  return model;
+}
+
+torch::serialize::InputArchive open_archive(const std::string& path) {
+  if (!file_exists(path)) throw Error(path + ": no such checkpoint");
+  torch::serialize::InputArchive archive;
+  archive.load_from(path);
+  return archive;
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, CodecNet& model, torch::optim::Optimizer& optimizer,
+                     const TrainProgress& progress) {
+  torch::serialize::OutputArchive archive;
+  archive.write("arch", encode_arch(model));
+  torch::serialize::OutputArchive model_archive, optimizer_archive;
+  model->save(model_archive);
+  optimizer.save(optimizer_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", optimizer_archive);
+  archive.write("step", torch::tensor(progress.step, torch::kInt64));
+  archive.write("wall_seconds", torch::tensor(progress.wall_seconds, torch::kFloat64));
+  archive.write("beta", torch::tensor(progress.beta, torch::kFloat64));
+  archive.write("binarizing", torch::tensor(int64_t{progress.binarizing}, torch::kInt64));
+  archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+  // Write beside the target, then rename: a kill never leaves a torn file.
+  const std::string tmp = path + ".tmp";
+  archive.save_to(tmp);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot move the new checkpoint into place");
+  }
+}
+
+CodecNet load_model(const std::string& path) {
+  torch::serialize::InputArchive archive = open_archive(path);
+  torch::Tensor arch;
+  archive.read("arch", arch);
+  CodecNet model = decode_arch(arch, path);
+  torch::serialize::InputArchive model_archive;
+  archive.read("model", model_archive);
+  model->load(model_archive);
+  return model;
+}
+
+TrainProgress load_training_state(const std::string& path, torch::optim::Optimizer& optimizer) {
+  torch::serialize::InputArchive archive = open_archive(path);
+  torch::serialize::InputArchive optimizer_archive;
+  archive.read("optimizer", optimizer_archive);
+  optimizer.load(optimizer_archive);
+  torch::Tensor step, wall, beta, binarizing, rng;
+  archive.read("step", step);
+  archive.read("wall_seconds", wall);
+  archive.read("beta", beta);
+  archive.read("binarizing", binarizing);
+  archive.read("rng", rng);
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  generator.set_state(rng);
+  return {step.item<int64_t>(), wall.item<double>(), beta.item<double>(),
+          binarizing.item<int64_t>() != 0};
+}
+
+}  // namespace qc

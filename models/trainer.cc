@@ -1,0 +1,240 @@
+#include "models/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "base/error.h"
+#include "eval/metrics.h"
+#include "models/checkpoint.h"
+#include "models/train_data.h"
+#include "models/train_model.h"
+
+namespace qc {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kHoldoutEvery = 50;     // every 50th image validates, never trains
+constexpr int kValidationSide = 192;  // 5 MS-SSIM scales need >= 161 px
+constexpr int kTileCodes = 2;         // stopping masks per 2x2 code positions (32x32 px)
+
+// Gaussian-windowed local SSIM of the luma of two N x 3 x H x W batches with
+// values in [0, 1] (SSIM's luminance term needs non-negative intensities).
+torch::Tensor local_ssim(const torch::Tensor& a, const torch::Tensor& b) {
+  static const torch::Tensor kernel = [] {
+    auto g = torch::arange(11, torch::kFloat) - 5;
+    g = torch::exp(-(g * g) / (2 * 1.5 * 1.5));
+    g = g / g.sum();
+    return torch::outer(g, g).view({1, 1, 11, 11});
+  }();
+  namespace F = torch::nn::functional;
+  auto k = kernel.to(a.device());
+  auto blur = [&](const torch::Tensor& t) {
+    return torch::conv2d(F::pad(t, F::PadFuncOptions({5, 5, 5, 5}).mode(torch::kReplicate)), k);
+  };
+  auto x = a.mean(1, true), y = b.mean(1, true);
+  auto mx = blur(x), my = blur(y);
+  auto sxx = blur(x * x) - mx * mx, syy = blur(y * y) - my * my, sxy = blur(x * y) - mx * my;
+  const double c1 = 0.01 * 0.01, c2 = 0.03 * 0.03;
+  return ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2));
+}
+
+// L1 per pixel, weighted by a map that grows where local SSIM is low
+// (normalised to mean 1 per image, no gradient through the weights).
+torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x_hat,
+                                  bool ssim_weighted) {
+  auto l1 = (x - x_hat).abs().mean(1, true);
+  if (!ssim_weighted) return l1.mean();
+  torch::Tensor weight;
+  {
+    torch::NoGradGuard no_grad;
+    weight = (1.0 - local_ssim(x + 0.5, x_hat + 0.5)).clamp_min(0) + 0.05;
+    weight = weight / weight.mean({2, 3}, true);
+  }
+  return (weight * l1).mean();
+}
+
+// Random per-tile stopping: a share of the tiles stops at a random iteration,
+// after which its bits are zero, so the decoder learns what absent bits mean.
+std::vector<torch::Tensor> random_keep_masks(int64_t batch, int64_t rows, int64_t cols,
+                                             int iterations, double probability,
+                                             const torch::Device& device) {
+  const int64_t ty = (rows + kTileCodes - 1) / kTileCodes, tx = (cols + kTileCodes - 1) / kTileCodes;
+  auto stop = torch::randint(1, iterations + 1, {batch, 1, ty, tx});
+  auto stopping = torch::rand({batch, 1, ty, tx}) < probability;
+  stop = torch::where(stopping, stop, torch::full_like(stop, iterations));
+  stop = stop.repeat_interleave(kTileCodes, 2).repeat_interleave(kTileCodes, 3);
+  stop = stop.slice(2, 0, rows).slice(3, 0, cols);
+  std::vector<torch::Tensor> keep;
+  for (int i = 0; i < iterations; ++i) keep.push_back((stop > i).to(torch::kFloat).to(device));
+  return keep;
+}
+
+double learning_rate(const TrainOptions& o, int64_t step) {
+  if (step < o.warmup) return o.lr * (step + 1) / o.warmup;
+  double t = std::min(1.0, double(step - o.warmup) / std::max<int64_t>(1, o.steps - o.warmup));
+  return o.lr * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * t)));  // cosine to 5%
+}
+
+// QuantNet temperature: 2 when binarization starts, beta_max at 90% of steps.
+double annealed_beta(const TrainOptions& o, int64_t step) {
+  const double start = o.binarize_at * o.steps, end = 0.9 * o.steps;
+  double t = std::clamp((step - start) / std::max(1.0, end - start), 0.0, 1.0);
+  return 2.0 * std::pow(o.beta_max / 2.0, t);
+}
+
+struct Validation {
+  double loss = 0;
+  std::vector<double> msssim;  // after each iteration (raw 0.125 bpp each)
+};
+
+// Deterministic bits; with `hard`, the binary weights export would ship (in the
+// float phase the float network is measured: its binarization means nothing yet).
+Validation validate(CodecNet& model, const torch::Tensor& crops, int iterations, bool ssim_weighted,
+                    bool hard, const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  model->eval();
+  model->quantizer()->set_hard(hard);
+  Validation v;
+  v.msssim.assign(iterations, 0.0);
+  for (int64_t n = 0; n < crops.size(0); ++n) {
+    auto x = crops.slice(0, n, n + 1).to(device);
+    auto result = model->forward(x, iterations, {}, Binarization::kDeterministic);
+    Image ref = tensor_to_image(x[0]);
+    for (int i = 0; i < iterations; ++i) {
+      v.loss += reconstruction_loss(x, result.reconstructions[i], ssim_weighted).item<double>();
+      v.msssim[i] += ms_ssim(ref, tensor_to_image(result.reconstructions[i][0]));
+    }
+  }
+  for (double& m : v.msssim) m /= crops.size(0);
+  v.loss /= double(crops.size(0)) * iterations;
+  model->quantizer()->set_hard(false);
+  model->train();
+  return v;
+}
+
+std::string format_duration(double seconds) {
+  char buf[32];
+  int s = static_cast<int>(seconds);
+  std::snprintf(buf, sizeof(buf), "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60);
+  return buf;
+}
+
+}  // namespace
+
+void train(const TrainOptions& o) {
+  if (o.crop % ArchConfig::kStride != 0) throw Error("--crop must be a multiple of 16");
+  if (o.train_iterations < 1 || o.train_iterations > o.arch.iterations) {
+    throw Error("--train-iterations must be in 1.." + std::to_string(o.arch.iterations));
+  }
+  torch::set_num_threads(o.threads);
+  torch::manual_seed(o.seed);
+  torch::Device device(o.device);
+  std::filesystem::create_directories(o.run_dir);
+  const std::string checkpoint = o.run_dir + "/checkpoint.pt";
+
+  CodecNet model = o.resume ? load_model(checkpoint) : CodecNet(o.arch);
+  if (!o.resume) {
+    model->set_bases(layer_index(model->specs(), "enc.conv"), o.edge_bases);
+    model->set_bases(layer_index(model->specs(), "dec.out"), o.edge_bases);
+  }
+  model->to(device);
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(o.lr));
+  TrainProgress progress;
+  if (o.resume) progress = load_training_state(checkpoint, optimizer);
+
+  std::fprintf(stderr, "loading images from %s ...\n", o.data_dir.c_str());
+  TrainingSet data(o.data_dir, kHoldoutEvery);
+  const torch::Tensor validation = data.validation_crops(kValidationSide);
+  if (!validation.defined()) {
+    std::fprintf(stderr, "no held-out image is %d px or larger: no validation\n", kValidationSide);
+  }
+  int64_t params = 0;
+  for (const auto& p : model->parameters()) params += p.numel();
+  std::fprintf(stderr, "%zu training images, %lld validation crops; model %s, %.2f M parameters\n",
+               data.train_images(), static_cast<long long>(validation.defined() ? validation.size(0) : 0),
+               model->config().describe().c_str(), params / 1e6);
+
+  std::ofstream log(o.run_dir + "/log.csv", std::ios::app);
+  if (log.tellp() == 0) {
+    log << "step,wall_s,loss,beta,val_binary_weights,val_loss,val_msssim_0.25bpp,val_msssim_1bpp,val_msssim_last\n";
+  }
+  const auto session_start = Clock::now();
+  auto last_checkpoint = session_start, last_report = session_start;
+  const double wall_at_start = progress.wall_seconds;
+  const int64_t step_at_start = progress.step;
+  double loss_sum = 0;
+  int loss_count = 0;
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - session_start).count(); };
+
+  while (progress.step < o.steps) {
+    if (o.max_minutes > 0 && elapsed() > o.max_minutes * 60) break;
+    if (o.stop_at_step > 0 && progress.step >= o.stop_at_step) break;
+    const int64_t step = progress.step;
+    for (auto& group : optimizer.param_groups()) {
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate(o, step));
+    }
+    progress.binarizing = step >= o.binarize_at * o.steps;
+    progress.beta = progress.binarizing ? annealed_beta(o, step) : 1.0;
+    model->quantizer()->set_mode(progress.binarizing ? QuantMode::kQuantNet : QuantMode::kFloat);
+    model->quantizer()->set_beta(progress.beta);
+
+    auto x = data.sample(o.batch, o.crop).to(device);
+    auto keep = random_keep_masks(o.batch, o.crop / 16, o.crop / 16, o.train_iterations,
+                                  o.mask_probability, device);
+    auto result = model->forward(x, o.train_iterations, keep, Binarization::kStochastic);
+    auto loss = torch::zeros({}, x.options());
+    for (const auto& x_hat : result.reconstructions) {
+      loss = loss + reconstruction_loss(x, x_hat, o.ssim_weighted);
+    }
+    loss = loss / o.train_iterations;
+    auto total = loss + (progress.binarizing ? o.regulariser : 0.0) * result.regulariser;
+    optimizer.zero_grad();
+    total.backward();
+    optimizer.step();
+    loss_sum += loss.item<double>();
+    ++loss_count;
+    ++progress.step;
+    progress.wall_seconds = wall_at_start + elapsed();
+
+    const bool last = progress.step == o.steps;
+    if (std::chrono::duration<double>(Clock::now() - last_report).count() > 10 || last) {
+      double rate = (progress.step - step_at_start) / std::max(1e-9, elapsed());
+      std::fprintf(stderr, "step %lld/%lld loss %.5f beta %.1f %.2f steps/s eta %s\n",
+                   static_cast<long long>(progress.step), static_cast<long long>(o.steps),
+                   loss_sum / loss_count, progress.beta, rate,
+                   format_duration((o.steps - progress.step) / std::max(rate, 1e-9)).c_str());
+      last_report = Clock::now();
+    }
+    if (validation.defined() && (progress.step % o.validate_every == 0 || last)) {
+      Validation v = validate(model, validation, model->config().iterations, o.ssim_weighted,
+                              progress.binarizing, device);
+      const int at_025 = std::min<int>(2, v.msssim.size()), at_1 = std::min<int>(8, v.msssim.size());
+      std::fprintf(stderr, "validation step %lld (%s weights): loss %.5f msssim %.4f @0.25 %.4f @1 %.4f @%.2f bpp\n",
+                   static_cast<long long>(progress.step), progress.binarizing ? "binary" : "float", v.loss, v.msssim[at_025 - 1],
+                   v.msssim[at_1 - 1], v.msssim.back(), 0.125 * v.msssim.size());
+      log << progress.step << "," << progress.wall_seconds << "," << loss_sum / loss_count << ","
+          << progress.beta << "," << progress.binarizing << "," << v.loss << "," << v.msssim[at_025 - 1] << ","
+          << v.msssim[at_1 - 1] << "," << v.msssim.back() << "\n";
+      log.flush();
+      loss_sum = 0;
+      loss_count = 0;
+    }
+    if (std::chrono::duration<double>(Clock::now() - last_checkpoint).count() >
+            o.checkpoint_minutes * 60 || last) {
+      save_checkpoint(checkpoint, model, optimizer, progress);
+      last_checkpoint = Clock::now();
+    }
+  }
+  save_checkpoint(checkpoint, model, optimizer, progress);
+  std::fprintf(stderr, "stopped at step %lld after %s of training; checkpoint %s\n",
+               static_cast<long long>(progress.step), format_duration(progress.wall_seconds).c_str(),
+               checkpoint.c_str());
+}
+
+}  // namespace qc

@@ -1,0 +1,49 @@
+// Training and export of the codec network. This header is free of LibTorch
+// so that the qcodec-train command line compiles quickly.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "models/architecture.h"
+
+namespace qc {
+
+struct TrainOptions {
+  std::string data_dir;         // PNG/JPEG photographs, searched recursively
+  std::string run_dir;          // checkpoint.pt, log.csv
+  ArchConfig arch;
+  int train_iterations = 8;     // coding iterations unrolled per step
+  int batch = 32;
+  int crop = 32;                // square crop side, multiple of 16
+  int64_t steps = 100000;       // length of the learning-rate schedule
+  double max_minutes = 0;       // stop (with a checkpoint) after this long; 0 = no limit
+  int64_t stop_at_step = 0;     // stop (with a checkpoint) at this step; 0 = run the schedule
+  double lr = 1e-3;
+  int64_t warmup = 200;
+  double binarize_at = 0.5;     // fraction of steps trained with float weights
+  double beta_max = 60;         // QuantNet annealing temperature reached at 90% of steps
+  double regulariser = 0.05;    // weight of the QuantNet +-1 regulariser
+  int edge_bases = 2;           // binary bases of the first and last layers
+  double mask_probability = 0.5;  // share of tiles given a random stopping iteration
+  bool ssim_weighted = true;    // SSIM-weighted L1 (else plain L1)
+  int64_t validate_every = 500;
+  double checkpoint_minutes = 5;
+  bool resume = false;
+  int threads = 2;
+  std::string device = "cpu";
+  uint64_t seed = 1;
+};
+
+void train(const TrainOptions& options);
+
+struct ExportOptions {
+  std::string checkpoint;   // checkpoint.pt written by train()
+  std::string output;       // .qcm
+  std::string calibration_dir;  // images for activation-scale calibration
+  int calibration_crops = 16;
+  bool overwrite = false;
+};
+
+void export_model(const ExportOptions& options);
+
+}  // namespace qc

@@ -1,0 +1,141 @@
+// End-to-end tests of `qcodec encode`, `decode` and `info` on the built
+// binary, with a small random model passed by --model.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "base/file_io.h"
+#include "codec/image_io.h"
+#include "quant/random_model.h"
+#include "tests/base/temp_dir.h"
+#include "tests/cli/run_program.h"
+#include "tests/models_runtime/small_network.h"
+
+namespace qc {
+namespace {
+
+using testing::ProgramResult;
+using testing::run_program;
+using testing::TempDir;
+
+const std::string kImage = std::string(QC_TEST_DATA) + "/rgb_67x45.png";
+
+class CodecCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ArchConfig config = small_config(CellType::kGru, 0);
+    config.iterations = 6;
+    model_ = dir_.file("model.qcm");
+    write_file_atomic(model_, serialize_qcm(random_qcm_model(config, 1, 3)), Overwrite::kRefuse);
+  }
+
+  ProgramResult qcodec(std::vector<std::string> args, bool with_model = true) {
+    args.insert(args.begin(), QCODEC);
+    if (with_model) {
+      args.push_back("--model");
+      args.push_back(model_);
+    }
+    return run_program(args);
+  }
+
+  std::string copy_of_image(const std::string& name) {
+    std::vector<uint8_t> bytes = read_file(kImage, 1 << 20);
+    write_file_atomic(dir_.file(name), bytes, Overwrite::kRefuse);
+    return dir_.file(name);
+  }
+
+  TempDir dir_;
+  std::string model_;
+};
+
+TEST_F(CodecCli, EncodeThenDecodeWithDefaultNames) {
+  std::string input = copy_of_image("photo.png");
+  ProgramResult enc = qcodec({"encode", input, "-bpp", "0.1"});  // single-dash -bpp, as users type it
+  ASSERT_EQ(enc.exit_code, 0) << enc.err;
+  ASSERT_TRUE(file_exists(dir_.file("photo.qc")));
+  EXPECT_NE(enc.out.find("bpp"), std::string::npos);
+
+  std::remove(input.c_str());  // decode must not need the original
+  ProgramResult dec = qcodec({"decode", dir_.file("photo.qc")});
+  ASSERT_EQ(dec.exit_code, 0) << dec.err;
+  Image out = read_image(dir_.file("photo.png")).image;
+  EXPECT_EQ(out.width, 67);
+  EXPECT_EQ(out.height, 45);
+  EXPECT_EQ(out.channels, 3);
+}
+
+TEST_F(CodecCli, NeverOverwritesWithoutForce) {
+  std::string input = copy_of_image("a.png");
+  write_file_atomic(dir_.file("a.qc"), std::vector<uint8_t>{'k', 'e', 'e', 'p'}, Overwrite::kRefuse);
+  ProgramResult refused = qcodec({"encode", input, "--iterations", "2"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.err, "qcodec: " + dir_.file("a.qc") + ": already exists (use -f to overwrite)\n");
+  EXPECT_EQ(read_file(dir_.file("a.qc"), 100), (std::vector<uint8_t>{'k', 'e', 'e', 'p'}));
+
+  ProgramResult forced = qcodec({"encode", input, "--iterations", "2", "-f"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_GT(read_file(dir_.file("a.qc"), 1 << 20).size(), 4u);
+  EXPECT_EQ(dir_.entries(), (std::vector<std::string>{"a.png", "a.qc", "model.qcm"})) << "no temp files";
+}
+
+TEST_F(CodecCli, EncodeNeedsExactlyOneTarget) {
+  std::string input = copy_of_image("b.png");
+  EXPECT_EQ(qcodec({"encode", input}).exit_code, 2);
+  EXPECT_EQ(qcodec({"encode", input, "--bpp", "0.5", "--iterations", "2"}).exit_code, 2);
+  EXPECT_EQ(qcodec({"encode", input, "--bpp", "-1"}).exit_code, 2);
+  EXPECT_FALSE(file_exists(dir_.file("b.qc")));
+}
+
+TEST_F(CodecCli, BadInputsFailWithOneLine) {
+  std::string text = dir_.file("notes.png");
+  write_file_atomic(text, std::vector<uint8_t>{'h', 'i', '\n'}, Overwrite::kRefuse);
+  ProgramResult not_image = qcodec({"encode", text, "--bpp", "0.5", "-o", dir_.file("x.qc")});
+  EXPECT_EQ(not_image.exit_code, 1);
+  EXPECT_EQ(not_image.err, "qcodec: " + text + ": not a PNG or JPEG file\n");
+
+  ProgramResult missing = qcodec({"decode", dir_.file("missing.qc")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(std::count(missing.err.begin(), missing.err.end(), '\n'), 1);
+
+  // A corrupt .qc: a valid file with one byte changed.
+  std::string input = copy_of_image("c.png");
+  ASSERT_EQ(qcodec({"encode", input, "--iterations", "3"}).exit_code, 0);
+  std::vector<uint8_t> bytes = read_file(dir_.file("c.qc"), 1 << 20);
+  bytes[bytes.size() / 2] ^= 0x40;
+  write_file_atomic(dir_.file("c.qc"), bytes, Overwrite::kAllow);
+  ProgramResult corrupt = qcodec({"decode", dir_.file("c.qc"), "-o", dir_.file("c2.png")});
+  EXPECT_EQ(corrupt.exit_code, 1);
+  EXPECT_EQ(corrupt.err.rfind("qcodec: " + dir_.file("c.qc") + ": ", 0), 0u) << corrupt.err;
+  EXPECT_EQ(std::count(corrupt.err.begin(), corrupt.err.end(), '\n'), 1);
+  EXPECT_FALSE(file_exists(dir_.file("c2.png")));
+}
+
+TEST_F(CodecCli, DecodingIsThreadCountFree) {
+  std::string input = copy_of_image("d.png");
+  ASSERT_EQ(qcodec({"encode", input, "--bpp", "0.1"}).exit_code, 0);
+  ASSERT_EQ(qcodec({"decode", dir_.file("d.qc"), "-o", dir_.file("t1.png"), "--threads", "1"}).exit_code, 0);
+  ASSERT_EQ(qcodec({"decode", dir_.file("d.qc"), "-o", dir_.file("t2.png"), "--threads", "2"}).exit_code, 0);
+  EXPECT_EQ(read_image(dir_.file("t1.png")).image.pixels, read_image(dir_.file("t2.png")).image.pixels);
+}
+
+TEST_F(CodecCli, InfoReportsHeaderRateAndMap) {
+  std::string input = copy_of_image("e.png");
+  ASSERT_EQ(qcodec({"encode", input, "--iterations", "4"}).exit_code, 0);
+  ProgramResult info = qcodec({"info", dir_.file("e.qc"), "--json", "--map", dir_.file("map.png")});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  nlohmann::json j = nlohmann::json::parse(info.out);
+  EXPECT_EQ(j["width"], 67);
+  EXPECT_EQ(j["height"], 45);
+  EXPECT_EQ(j["iterations"], 4);
+  EXPECT_EQ(j["bytes"]["total"].get<size_t>(), read_file(dir_.file("e.qc"), 1 << 20).size());
+  EXPECT_EQ(j["model_bits_per_iteration"].size(), 4u);
+  // 67x45 pads to 80x48: 5 x 3 code positions of 8 bits, all present.
+  EXPECT_EQ(j["raw_bits_per_iteration"], nlohmann::json({120, 120, 120, 120}));
+  EXPECT_EQ(j["tiles_per_iteration_count"][4], 6);  // 3 x 2 tiles of 32 px, all at 4
+  Image map = read_image(dir_.file("map.png")).image;
+  EXPECT_EQ(map.width, 67);
+  EXPECT_EQ(map.height, 45);
+}
+
+}  // namespace
+}  // namespace qc

@@ -1,0 +1,85 @@
+#include "codec/allocation.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace qc {
+namespace {
+
+// Tiles whose quality rises with diminishing returns at different speeds and
+// costs; tile t gains (t + 1) times as fast as tile 0.
+AllocationTables synthetic_tables(int tiles, int iterations) {
+  AllocationTables t;
+  t.tiles = tiles;
+  t.iterations = iterations;
+  std::mt19937 rng(3);
+  for (int tile = 0; tile < tiles; ++tile) {
+    for (int k = 0; k <= iterations; ++k) {
+      t.quality.push_back(1.0f - 0.9f / (1.0f + 0.3f * (tile % 5 + 1) * k));
+    }
+    t.weight.push_back(1024.0f);
+  }
+  for (int k = 0; k < iterations; ++k) {
+    for (int tile = 0; tile < tiles; ++tile) t.cost.push_back(256 * (40 + rng() % 40));
+  }
+  return t;
+}
+
+double total_quality(const AllocationTables& t, const std::vector<uint8_t>& counts) {
+  double q = 0;
+  for (int tile = 0; tile < t.tiles; ++tile) q += t.quality_at(tile, counts[tile]);
+  return q;
+}
+
+class AllocationRules : public ::testing::TestWithParam<AllocationRule> {};
+
+TEST_P(AllocationRules, StaysWithinBudgetAndUsesMoreWhenGivenMore) {
+  AllocationTables t = synthetic_tables(60, 12);
+  const uint64_t full = allocation_cost(t, std::vector<uint8_t>(t.tiles, t.iterations));
+  uint64_t previous_cost = 0;
+  double previous_quality = 0;
+  for (double share : {0.05, 0.2, 0.4, 0.7, 0.95}) {
+    const uint64_t budget = static_cast<uint64_t>(share * full);
+    std::vector<uint8_t> counts = allocate(t, budget, GetParam());
+    const uint64_t cost = allocation_cost(t, counts);
+    EXPECT_LE(cost, budget);
+    EXPECT_GT(cost, budget * 0.85) << "share " << share << " leaves too much unused";
+    EXPECT_GE(cost, previous_cost);
+    EXPECT_GE(total_quality(t, counts), previous_quality);
+    previous_cost = cost;
+    previous_quality = total_quality(t, counts);
+  }
+}
+
+TEST_P(AllocationRules, ExtremeBudgets) {
+  AllocationTables t = synthetic_tables(10, 8);
+  EXPECT_EQ(allocate(t, 0, GetParam()), std::vector<uint8_t>(10, 0));
+  const uint64_t full = allocation_cost(t, std::vector<uint8_t>(10, 8));
+  EXPECT_EQ(allocation_cost(t, allocate(t, full * 2, GetParam())), full);
+}
+
+INSTANTIATE_TEST_SUITE_P(Both, AllocationRules,
+                         ::testing::Values(AllocationRule::kThreshold, AllocationRule::kLagrangian),
+                         [](const ::testing::TestParamInfo<AllocationRule>& info) {
+                           return info.param == AllocationRule::kThreshold ? "Threshold" : "Lagrangian";
+                         });
+
+TEST(Allocation, LagrangianBeatsUniformAtEqualCost) {
+  AllocationTables t = synthetic_tables(60, 12);
+  std::vector<uint8_t> uniform(t.tiles, 4);
+  const uint64_t budget = allocation_cost(t, uniform);
+  std::vector<uint8_t> adaptive = allocate(t, budget, AllocationRule::kLagrangian);
+  EXPECT_GT(total_quality(t, adaptive), total_quality(t, uniform));
+}
+
+TEST(Allocation, ThresholdEqualisesQuality) {
+  AllocationTables t = synthetic_tables(20, 12);
+  const uint64_t full = allocation_cost(t, std::vector<uint8_t>(t.tiles, t.iterations));
+  std::vector<uint8_t> counts = allocate(t, full / 3, AllocationRule::kThreshold);
+  // Fast-improving tiles (larger tile % 5) need no more iterations than slow ones.
+  for (int tile = 0; tile + 1 < 5; ++tile) EXPECT_GE(counts[tile], counts[tile + 1]);
+}
+
+}  // namespace
+}  // namespace qc

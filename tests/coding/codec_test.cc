@@ -1,0 +1,148 @@
+// encode -> decode on a small random model: shapes, channels, alpha, rate
+// control, determinism and refusals. (Quality needs the trained model; the
+// CLI tests and the evaluation cover it.)
+#include "codec/codec.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "base/error.h"
+#include "codec/bitstream.h"
+#include "codec/image_io.h"
+#include "quant/random_model.h"
+#include "tests/models_runtime/small_network.h"
+
+namespace qc {
+namespace {
+
+Model small_model(uint64_t seed = 7) {
+  ArchConfig config = small_config(CellType::kGru, 0);
+  config.iterations = 6;
+  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(config, 1, seed));
+  return model_from_bytes(bytes.data(), bytes.size(), "random model");
+}
+
+Image noise_image(int width, int height, int channels, uint32_t seed = 1) {
+  Image image(width, height, channels);
+  std::mt19937 rng(seed);
+  // Smooth-ish content: a gradient plus noise, so tiles differ.
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      for (int c = 0; c < channels; ++c) {
+        image.at(x, y, c) = static_cast<uint8_t>((x * 3 + y * 2 + c * 40 + rng() % 60) % 256);
+      }
+    }
+  }
+  return image;
+}
+
+EncodeOptions iterations(int n) {
+  EncodeOptions o;
+  o.iterations = n;
+  o.threads = 1;
+  return o;
+}
+
+Image round_trip(const Image& image, const Model& model, const EncodeOptions& options) {
+  EncodeResult result = encode(image, model, options);
+  return decode(result.bytes.data(), result.bytes.size(), model, 1, "test.qc");
+}
+
+TEST(Codec, KeepsSizeAndChannelsForEveryLayout) {
+  Model model = small_model();
+  for (int channels : {1, 2, 3, 4}) {
+    for (auto [w, h] : {std::pair{1, 1}, std::pair{67, 45}, std::pair{16, 16}}) {
+      Image image = noise_image(w, h, channels);
+      Image out = round_trip(image, model, iterations(2));
+      EXPECT_EQ(out.width, w);
+      EXPECT_EQ(out.height, h);
+      EXPECT_EQ(out.channels, channels) << "gray stays gray, alpha stays";
+    }
+  }
+}
+
+TEST(Codec, AlphaIsLossless) {
+  Model model = small_model();
+  Image image = noise_image(37, 29, 4, 9);
+  Image out = round_trip(image, model, iterations(1));
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) ASSERT_EQ(out.at(x, y, 3), image.at(x, y, 3));
+  }
+}
+
+TEST(Codec, EncodingIsDeterministicAndThreadCountFree) {
+  Model model = small_model();
+  Image image = noise_image(80, 48, 3);
+  EncodeOptions one = iterations(3), two = iterations(3);
+  two.threads = 2;
+  EncodeResult a = encode(image, model, one), b = encode(image, model, two);
+  EXPECT_EQ(a.bytes, b.bytes);
+  Image da = decode(a.bytes.data(), a.bytes.size(), model, 1, "a");
+  Image db = decode(a.bytes.data(), a.bytes.size(), model, 2, "a");
+  EXPECT_EQ(da.pixels, db.pixels);
+}
+
+TEST(Codec, RateControlLandsInTheWindow) {
+  Model model = small_model();
+  Image image = noise_image(192, 160, 3);
+  const double pixels = 192.0 * 160;
+  // Targets spread over what this model can spend on this image.
+  const double max_bpp = encode(image, model, iterations(6)).bytes.size() * 8 / pixels;
+  for (double bpp : {0.3 * max_bpp, 0.55 * max_bpp, 0.8 * max_bpp}) {
+    EncodeOptions o;
+    o.bpp = bpp;
+    o.threads = 1;
+    for (AllocationRule rule : {AllocationRule::kThreshold, AllocationRule::kLagrangian}) {
+      o.rule = rule;
+      EncodeResult result = encode(image, model, o);
+      const double real = result.bytes.size() * 8 / pixels;
+      EXPECT_TRUE(result.target_met) << result.note;
+      EXPECT_LE(real, bpp * 1.01) << "bpp " << bpp;
+      EXPECT_GE(real, bpp * 0.95) << "bpp " << bpp;
+    }
+  }
+}
+
+TEST(Codec, UnreachableRateIsReported) {
+  Model model = small_model();
+  Image image = noise_image(64, 64, 3);
+  EncodeOptions o;
+  o.bpp = 50;  // far above what 6 iterations of 8 bits per 16x16 block can spend
+  o.threads = 1;
+  EncodeResult result = encode(image, model, o);
+  EXPECT_FALSE(result.target_met);
+  EXPECT_NE(result.note.find("maximum rate"), std::string::npos) << result.note;
+  EXPECT_EQ(result.map.max_count(), 6);
+}
+
+TEST(Codec, UniformIterationsGiveEveryTileTheCount) {
+  Model model = small_model();
+  EncodeResult result = encode(noise_image(70, 40, 3), model, iterations(4));
+  for (uint8_t c : result.map.counts) EXPECT_EQ(c, 4);
+}
+
+TEST(Codec, RefusesFilesFromAnotherModel) {
+  Model model = small_model(1), other = small_model(2);
+  EncodeResult result = encode(noise_image(20, 20, 3), model, iterations(1));
+  try {
+    decode(result.bytes.data(), result.bytes.size(), other, 1, "x.qc");
+    FAIL() << "decoded with the wrong model";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("different model"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Codec, RefusesBadOptions) {
+  Model model = small_model();
+  Image image = noise_image(8, 8, 3);
+  EXPECT_THROW(encode(image, model, EncodeOptions{}), Error);  // no target
+  EXPECT_THROW(encode(image, model, iterations(7)), Error);    // beyond the model
+  EncodeOptions two;
+  two.bpp = 1;
+  two.iterations = 2;
+  EXPECT_THROW(encode(image, model, two), Error);
+}
+
+}  // namespace
+}  // namespace qc

@@ -1,0 +1,49 @@
+#include "codec/planar.h"
+
+#include <gtest/gtest.h>
+
+namespace qc {
+namespace {
+
+TEST(Planar, PadsByEdgeReplicationAndCropsBack) {
+  Image image(17, 3, 3);
+  for (size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = static_cast<uint8_t>(i * 7);
+  PlanarImage planar = to_planar(image);
+  ASSERT_EQ(planar.width, 32);
+  ASSERT_EQ(planar.height, 16);
+  // The padding repeats the last column and row.
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_FLOAT_EQ(planar.plane(c)[31], image.at(16, 0, c) / 255.0f - 0.5f);
+    EXPECT_FLOAT_EQ(planar.plane(c)[15 * 32 + 5], image.at(5, 2, c) / 255.0f - 0.5f);
+  }
+  Image back = from_planar(planar.data.data(), planar.width, planar.height, 17, 3, 3);
+  EXPECT_EQ(back.pixels, image.pixels);
+}
+
+TEST(Planar, GrayGoesInAsThreeEqualPlanesAndComesBackGray) {
+  Image gray(5, 5, 2);  // gray + alpha: alpha is not part of the planes
+  for (size_t i = 0; i < gray.pixels.size(); ++i) gray.pixels[i] = static_cast<uint8_t>(i * 11);
+  PlanarImage planar = to_planar(gray);
+  const size_t plane = static_cast<size_t>(planar.width) * planar.height;
+  for (size_t i = 0; i < plane; ++i) {
+    EXPECT_EQ(planar.data[i], planar.data[i + plane]);
+    EXPECT_EQ(planar.data[i], planar.data[i + 2 * plane]);
+  }
+  Image back = from_planar(planar.data.data(), planar.width, planar.height, 5, 5, 1);
+  for (int y = 0; y < 5; ++y) {
+    for (int x = 0; x < 5; ++x) EXPECT_EQ(back.at(x, y, 0), gray.at(x, y, 0));
+  }
+}
+
+TEST(Planar, ClampsOutOfRangeReconstructions) {
+  std::vector<float> planes(3 * 16 * 16, 0.0f);
+  planes[0] = 3.0f;
+  planes[1] = -3.0f;
+  Image out = from_planar(planes.data(), 16, 16, 2, 1, 3);
+  EXPECT_EQ(out.at(0, 0, 0), 255);
+  EXPECT_EQ(out.at(1, 0, 0), 0);
+  EXPECT_EQ(out.at(0, 0, 1), 128);  // 0.0 + 0.5 -> 127.5 rounds away from zero
+}
+
+}  // namespace
+}  // namespace qc

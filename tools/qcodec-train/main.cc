@@ -1,0 +1,76 @@
+// qcodec-train: train the codec network and export it as a .qcm model.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "base/error.h"
+#include "models/trainer.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Train the qcodec network (LibTorch) and export it for the qcodec runtime.\n\n"
+               "Examples:\n"
+               "  qcodec-train train --data ../shared/data/train --run runs/main --max-minutes 120\n"
+               "  qcodec-train train --run runs/main --resume\n"
+               "  qcodec-train export --checkpoint runs/main/checkpoint.pt --calibration "
+               "../shared/data/train -o model.qcm"};
+  app.require_subcommand(1);
+
+  qc::TrainOptions t;
+  std::string cell = "gru";
+  std::vector<int> enc_cells(std::begin(t.arch.enc_cells), std::end(t.arch.enc_cells));
+  std::vector<int> dec_cells(std::begin(t.arch.dec_cells), std::end(t.arch.dec_cells));
+  CLI::App* train = app.add_subcommand("train", "Train (or --resume) a run");
+  train->add_option("--data", t.data_dir, "Training images (PNG/JPEG, recursive)")->required();
+  train->add_option("--run", t.run_dir, "Run folder: checkpoint.pt and log.csv")->required();
+  train->add_flag("--resume", t.resume, "Continue from the run's checkpoint (model, optimizer, step, RNG)");
+  train->add_option("--cell", cell, "Recurrent cell: gru or lstm")->check(CLI::IsMember({"gru", "lstm"}));
+  train->add_option("--enc-conv", t.arch.enc_conv, "Width of the first encoder conv");
+  train->add_option("--enc-cells", enc_cells, "Hidden widths of the 3 encoder cells")->expected(3);
+  train->add_option("--dec-conv", t.arch.dec_conv, "Width of the first decoder conv");
+  train->add_option("--dec-cells", dec_cells, "Hidden widths of the 4 decoder cells")->expected(4);
+  train->add_option("--code-channels", t.arch.code_channels, "Bits per 16x16 block per iteration");
+  train->add_option("--iterations", t.arch.iterations, "Maximum coding iterations of the model");
+  train->add_option("--priming", t.arch.priming, "Extra decoder steps on the first code");
+  train->add_option("--train-iterations", t.train_iterations, "Iterations unrolled per training step");
+  train->add_option("--batch", t.batch, "Crops per step");
+  train->add_option("--crop", t.crop, "Crop side in pixels (multiple of 16)");
+  train->add_option("--steps", t.steps, "Length of the learning-rate and binarization schedule");
+  train->add_option("--max-minutes", t.max_minutes, "Stop with a checkpoint after this long (0: no limit)");
+  train->add_option("--stop-at-step", t.stop_at_step, "Stop with a checkpoint at this step (0: run the schedule)");
+  train->add_option("--lr", t.lr, "Peak Adam learning rate");
+  train->add_option("--binarize-at", t.binarize_at, "Fraction of steps with float weights");
+  train->add_option("--beta-max", t.beta_max, "Final QuantNet annealing temperature");
+  train->add_option("--regulariser", t.regulariser, "Weight of the +-1 regulariser");
+  train->add_option("--edge-bases", t.edge_bases, "Binary bases of the first and last layers");
+  train->add_option("--mask-probability", t.mask_probability, "Share of tiles with random stopping");
+  train->add_flag("!--plain-l1", t.ssim_weighted, "Plain L1 instead of SSIM-weighted L1");
+  train->add_option("--validate-every", t.validate_every, "Steps between validations");
+  train->add_option("--checkpoint-minutes", t.checkpoint_minutes, "Minutes between checkpoints");
+  train->add_option("--threads", t.threads, "CPU threads for LibTorch");
+  train->add_option("--device", t.device, "cpu or cuda");
+  train->add_option("--seed", t.seed, "Random seed");
+
+  qc::ExportOptions e;
+  CLI::App* exp = app.add_subcommand("export", "Write the binary .qcm runtime model from a checkpoint");
+  exp->add_option("--checkpoint", e.checkpoint, "checkpoint.pt of a run")->required();
+  exp->add_option("--calibration", e.calibration_dir, "Images for activation-scale calibration")->required();
+  exp->add_option("-o,--output", e.output, "Output .qcm file")->required();
+  exp->add_option("--crops", e.calibration_crops, "Calibration crops");
+  exp->add_flag("-f,--force", e.overwrite, "Overwrite the output file");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (train->parsed()) {
+      t.arch.cell = cell == "gru" ? qc::CellType::kGru : qc::CellType::kLstm;
+      std::copy(enc_cells.begin(), enc_cells.end(), t.arch.enc_cells);
+      std::copy(dec_cells.begin(), dec_cells.end(), t.arch.dec_cells);
+      qc::train(t);
+    } else {
+      qc::export_model(e);
+    }
+  } catch (const std::exception& ex) {
+    std::fprintf(stderr, "qcodec-train: %s\n", ex.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,75 @@
+// qcodec encode IN [-o OUT] (--bpp R | --quality Q | --iterations N)
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "base/error.h"
+#include "codec/image_io.h"
+#include "tools/qcodec/cli_support.h"
+#include "tools/qcodec/commands.h"
+
+namespace qc::cli {
+namespace {
+
+struct EncodeCommand {
+  std::string input, output, rule = "threshold";
+  EncodeOptions codec;
+  CommonOptions common;
+};
+
+void run_encode(EncodeCommand& o) {
+  if (o.output.empty()) o.output = replace_extension(o.input, ".qc");
+  check_output(o.output, o.common.force);
+  DecodedImage decoded = read_image(o.input);
+  if (decoded.was_16bit) {
+    std::cerr << "qcodec: warning: " << o.input << ": 16-bit samples reduced to 8 bits\n";
+  }
+  Model model = load_model(o.common.model);
+  o.codec.threads = o.common.threads;
+  o.codec.rule = o.rule == "lagrangian" ? AllocationRule::kLagrangian : AllocationRule::kThreshold;
+  EncodeResult result =
+      encode(decoded.image, model, o.codec, progress_line("encoding " + o.input, o.common.quiet));
+  write_output(o.output, result.bytes, o.common.force);
+  if (!result.target_met) std::cerr << "qcodec: warning: target not met: " << result.note << "\n";
+  if (!o.common.quiet) {
+    const Image& im = decoded.image;
+    std::printf("%s -> %s: %dx%d, %zu bytes, %.4f bpp, %d iterations max, %d passes\n",
+                o.input.c_str(), o.output.c_str(), im.width, im.height, result.bytes.size(),
+                result.bytes.size() * 8.0 / (double(im.width) * im.height), result.map.max_count(),
+                result.passes);
+  }
+}
+
+}  // namespace
+
+void add_encode_command(CLI::App& app) {
+  auto o = std::make_shared<EncodeCommand>();
+  CLI::App* command = app.add_subcommand("encode", "Compress a PNG or JPEG image into a .qc file");
+  command->add_option("IN", o->input, "input image (PNG or JPEG, any size up to the limits)")->required();
+  command->add_option("-o,--output", o->output, "output file (default: IN with the extension .qc)");
+  auto* bpp = command->add_option("-b,--bpp", o->codec.bpp,
+                                  "target rate in bits per pixel, whole file included (0.0625..2)")
+                  ->check(CLI::Range(0.001, 64.0));
+  auto* quality = command->add_option("-q,--quality", o->codec.quality,
+                                      "target MS-SSIM (e.g. 0.95): the smallest file that reaches it")
+                      ->check(CLI::Range(0.0, 0.999999));
+  auto* iterations = command->add_option("--iterations", o->codec.iterations,
+                                         "every tile gets N iterations (no rate control)")
+                         ->check(CLI::Range(1, 64));
+  bpp->excludes(quality)->excludes(iterations);
+  quality->excludes(iterations);
+  command->add_option("--alloc", o->rule, "bit allocation rule: threshold or lagrangian")
+      ->check(CLI::IsMember({"threshold", "lagrangian"}));
+  add_common_options(*command, o->common);
+  command->callback([o, command] {
+    if (command->count("--bpp") + command->count("--quality") + command->count("--iterations") == 0) {
+      throw CLI::RequiredError("one of --bpp, --quality or --iterations");
+    }
+    run_encode(*o);
+  });
+  add_examples(app,
+               "  qcodec encode photo.png -bpp 0.25           photo.qc at 0.25 bits per pixel\n"
+               "  qcodec encode photo.jpg -q 0.95 -o out.qc   smallest file with MS-SSIM >= 0.95");
+}
+
+}  // namespace qc::cli
