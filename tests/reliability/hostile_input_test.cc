@@ -2,6 +2,7 @@
 // claims is checked before memory is committed to it, and what is committed
 // is a bounded multiple of the image the file claims.
 #include <gtest/gtest.h>
+#include <zstd.h>
 
 #include <string>
 #include <vector>
@@ -160,6 +161,24 @@ TEST(HostilePng, TruncatedLargeImageCostsAtMostItsPixels) {
   AllocationMeter meter;
   EXPECT_NE(error_of([&] { decode_image(png.data(), png.size(), "cut.png"); }), "");
   EXPECT_LE(meter.peak(), size_t{side} * side * 3 + side * sizeof(void*) + (size_t{64} << 10));
+}
+
+// A .qcm header can claim a body of up to kMaxQcmBodyBytes; the zstd frame
+// must say the same before that much is allocated.
+TEST(HostileQcm, ClaimedBodySizeIsCheckedBeforeAllocating) {
+  const uint8_t body[16] = {};
+  std::vector<uint8_t> frame(ZSTD_compressBound(sizeof body));
+  frame.resize(ZSTD_compress(frame.data(), frame.size(), body, sizeof body, 1));
+  std::vector<uint8_t> file = {'Q', 'C', 'M', '1'};
+  put_le(file, 1, 4);
+  put_le(file, kMaxQcmBodyBytes, 8);
+  put_le(file, frame.size(), 8);
+  file.insert(file.end(), frame.begin(), frame.end());
+  put_le(file, qcm_fingerprint(file), 8);  // the trailer: FNV-1a of the bytes before it
+  AllocationMeter meter;
+  EXPECT_EQ(error_of([&] { parse_qcm(file.data(), file.size(), "evil.qcm"); }),
+            "evil.qcm: model body does not decompress");
+  EXPECT_LT(meter.peak(), size_t{64} << 10);
 }
 
 }  // namespace
