@@ -32,9 +32,12 @@ build=${FUZZ_BUILD:-build-fuzz}
 jobs=${FUZZ_JOBS:-1}
 niceness=${FUZZ_NICE:-19}
 
+mkdir -p "$build/logs"
 cmake -S . -B "$build" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DQC_FUZZ=ON -DQC_BUILD_TESTS=OFF -DQC_BUILD_TRAINER=OFF -DQC_BUILD_EVAL=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target "${targets[@]/%/_fuzzer}"
+  -DQC_FUZZ=ON -DQC_BUILD_TESTS=OFF -DQC_BUILD_TRAINER=OFF -DQC_BUILD_EVAL=OFF \
+  >"$build/logs/configure.log" 2>&1 || { cat "$build/logs/configure.log" >&2; exit 1; }
+cmake --build "$build" -j "$(nproc)" --target "${targets[@]/%/_fuzzer}" >"$build/logs/build.log" 2>&1 ||
+  { cat "$build/logs/build.log" >&2; exit 1; }
 
 run_one() {  # run_one TARGET: fuzz it, print and record one summary line
   local target=$1 corpus="$build/corpus/$1" artifacts="$build/artifacts/$1/" log="$build/logs/$1.log"
