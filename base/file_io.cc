@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/pending_file.h"
 
 namespace qc {
 namespace {
@@ -72,6 +73,7 @@ void write_file_atomic(const std::string& path, const uint8_t* data, size_t size
   std::string tmp = path + ".XXXXXX";
   FileDescriptor fd(::mkstemp(tmp.data()));
   if (fd.get() < 0) throw Error(path + ": cannot create temporary file: " + errno_text());
+  const PendingFile pending(tmp);  // a SIGINT or SIGTERM from here on removes tmp
   auto fail = [&](const std::string& what) {
     int saved = errno;
     ::unlink(tmp.c_str());

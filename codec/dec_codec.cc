@@ -10,13 +10,20 @@ namespace qc {
 
 Image decode(const uint8_t* data, size_t size, const Model& model, int threads,
              const std::string& name) {
+  // The header is held against the model before the payload is decoded, so a
+  // crafted file cannot make the code stack bigger than the model's iterations
+  // and channels allow for its image size (the container alone admits up to
+  // kMaxCodeBits). A file from another model is left to read_qc to name.
+  const QcHeader header = read_qc_header(data, size, name);
+  if (header.model_fingerprint == model.fingerprint) {
+    if (header.code_channels != model.qcm.config.code_channels) {
+      throw Error(name + ": code channels do not match the model");
+    }
+    if (header.iterations > model.qcm.config.iterations) {
+      throw Error(name + ": more iterations than the model has");
+    }
+  }
   QcFile file = read_qc(data, size, model.fingerprint, name);
-  if (file.code_channels != model.qcm.config.code_channels) {
-    throw Error(name + ": code channels do not match the model");
-  }
-  if (file.codes.iterations > model.qcm.config.iterations) {
-    throw Error(name + ": more iterations than the model has");
-  }
   RuntimeNetwork net(model.qcm, RuntimeOptions{threads, ActivationMode::kInt8});
   const int width = static_cast<int>(file.width), height = static_cast<int>(file.height);
   const int padded_w = padded_side(width), padded_h = padded_side(height);

@@ -263,6 +263,10 @@ QcmModel parse_qcm(const uint8_t* data, size_t size, const std::string& source) 
   Reader trailer(data + size - kTrailerBytes, kTrailerBytes, source);
   if (trailer.u64() != fnv1a(data, size - kTrailerBytes)) fail("model checksum mismatch (corrupt file)");
 
+  // The frame has to declare the size the header claims before that much is
+  // allocated: a small file must not cost kMaxQcmBodyBytes.
+  if (ZSTD_getFrameContentSize(data + kHeaderBytes, packed_size) != raw_size)
+    fail("model body does not decompress");
   std::vector<uint8_t> raw(raw_size);
   size_t got = ZSTD_decompress(raw.data(), raw.size(), data + kHeaderBytes, packed_size);
   if (ZSTD_isError(got) || got != raw_size) fail("model body does not decompress");
