@@ -50,8 +50,9 @@ std::map<std::string, std::vector<uint8_t>> jpeg_seeds() {
 }
 
 std::vector<uint8_t> with_mode(uint8_t mode, const std::vector<uint8_t>& bytes) {
-  std::vector<uint8_t> out{mode};
-  out.insert(out.end(), bytes.begin(), bytes.end());
+  std::vector<uint8_t> out(bytes.size() + 1);
+  out[0] = mode;
+  std::copy(bytes.begin(), bytes.end(), out.begin() + 1);
   return out;
 }
 
