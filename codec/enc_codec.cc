@@ -114,8 +114,9 @@ class Encoder {
     tables_.cost = measure_codes(codes, full).tile_cost;
   }
 
-  // One closed-loop pass with the given allocation: the file it makes.
-  Pass code(const TileMap& map) {
+  // One closed-loop pass with the given allocation: the file it makes, and
+  // (only when asked: it is as large as the image) the reconstruction.
+  Pass code(const TileMap& map, bool keep_reconstruction = false) {
     const std::vector<uint8_t> counts = position_counts(map, rows_, cols_);
     const int n = map.max_count();
     CodingLoop loop(net_, x_.height, x_.width, true);
@@ -126,7 +127,8 @@ class Encoder {
     }
     file_.map = map;
     ++passes_;
-    return {write_qc(file_), map, loop.reconstruction()};
+    return {write_qc(file_), map,
+            keep_reconstruction ? loop.reconstruction() : std::vector<float>()};
   }
 
   TileMap map_for(uint64_t budget) const {
@@ -190,7 +192,7 @@ class Encoder {
     bool have_best = false;
     for (int round = 0; round < kQualityPasses && lo < hi; ++round) {
       const uint64_t mid = round == 0 ? hi : lo + (hi - lo) / 2;
-      Pass pass = code(map_for(mid));
+      Pass pass = code(map_for(mid), true);
       const double q = ms_ssim(image_, decoded(pass.reconstruction));
       if (q >= options_.quality) {
         best = std::move(pass);

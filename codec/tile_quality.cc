@@ -20,11 +20,22 @@ std::array<float, 2 * kRadius + 1> gaussian_taps() {
   return taps;
 }
 
-// Separable Gaussian blur with clamped borders, in place.
-void blur(std::vector<float>& plane, int width, int height, std::vector<float>& tmp) {
+// The five local statistics SSIM needs, for the rows of one band of tiles
+// plus a halo of kRadius rows each side (clamped at the image's edges), so
+// memory stays a few rows of the image however large it is.
+struct BandStats {
+  int first_row = 0, rows = 0, width = 0;
+  std::vector<float> a, b, aa, bb, ab;  // rows x width, blurred
+  float at(const std::vector<float>& plane, int y, int x) const {
+    return plane[static_cast<size_t>(y - first_row) * width + x];
+  }
+};
+
+void blur_band(std::vector<float>& plane, int rows, int width, int valid_from, int valid_to,
+               std::vector<float>& tmp) {
   static const auto taps = gaussian_taps();
-  tmp.resize(plane.size());
-  for (int y = 0; y < height; ++y) {
+  tmp.assign(plane.size(), 0.0f);
+  for (int y = 0; y < rows; ++y) {
     const float* row = plane.data() + static_cast<size_t>(y) * width;
     for (int x = 0; x < width; ++x) {
       float s = 0;
@@ -32,11 +43,12 @@ void blur(std::vector<float>& plane, int width, int height, std::vector<float>& 
       tmp[static_cast<size_t>(y) * width + x] = s;
     }
   }
-  for (int y = 0; y < height; ++y) {
+  // Vertical pass only where the band's output rows need it.
+  for (int y = valid_from; y < valid_to; ++y) {
     for (int x = 0; x < width; ++x) {
       float s = 0;
       for (int k = -kRadius; k <= kRadius; ++k) {
-        s += taps[k + kRadius] * tmp[static_cast<size_t>(std::clamp(y + k, 0, height - 1)) * width + x];
+        s += taps[k + kRadius] * tmp[static_cast<size_t>(std::clamp(y + k, 0, rows - 1)) * width + x];
       }
       plane[static_cast<size_t>(y) * width + x] = s;
     }
@@ -49,36 +61,51 @@ std::vector<float> tile_ssim(const TileGrid& g, const std::vector<float>& x,
                              const std::vector<float>& x_hat) {
   const int w = g.padded_width, h = g.padded_height;
   const size_t n = static_cast<size_t>(w) * h;
-  std::vector<float> a(n), b(n);
-  for (size_t i = 0; i < n; ++i) {
-    a[i] = (x[i] + x[i + n] + x[i + 2 * n]) / 3.0f + 0.5f;
-    b[i] = (x_hat[i] + x_hat[i + n] + x_hat[i + 2 * n]) / 3.0f + 0.5f;
-  }
-  std::vector<float> aa(n), bb(n), ab(n), tmp;
-  for (size_t i = 0; i < n; ++i) {
-    aa[i] = a[i] * a[i];
-    bb[i] = b[i] * b[i];
-    ab[i] = a[i] * b[i];
-  }
-  for (auto* p : {&a, &b, &aa, &bb, &ab}) blur(*p, w, h, tmp);
-
-  const float c1 = 0.01f * 0.01f, c2 = 0.03f * 0.03f;
   const int tx = g.tiles_x(), ty = g.tiles_y();
-  std::vector<double> sum(static_cast<size_t>(tx) * ty, 0.0);
-  std::vector<int> count(sum.size(), 0);
-  for (int y = 0; y < g.height; ++y) {
-    for (int x = 0; x < g.width; ++x) {
-      const size_t i = static_cast<size_t>(y) * w + x;
-      const float va = aa[i] - a[i] * a[i], vb = bb[i] - b[i] * b[i], cov = ab[i] - a[i] * b[i];
-      const float ssim = ((2 * a[i] * b[i] + c1) * (2 * cov + c2)) /
-                         ((a[i] * a[i] + b[i] * b[i] + c1) * (va + vb + c2));
-      const size_t t = static_cast<size_t>(y / g.tile_pixels) * tx + x / g.tile_pixels;
-      sum[t] += ssim;
-      ++count[t];
+  const float c1 = 0.01f * 0.01f, c2 = 0.03f * 0.03f;
+  std::vector<float> out(static_cast<size_t>(tx) * ty, 1.0f);
+  BandStats s;
+  std::vector<float> tmp;
+  for (int band = 0; band < ty; ++band) {
+    const int y0 = band * g.tile_pixels, y1 = std::min(g.height, y0 + g.tile_pixels);
+    if (y0 >= y1) break;  // the rest is padding
+    s.first_row = std::max(0, y0 - kRadius);
+    const int last = std::min(h, y1 + kRadius);
+    s.rows = last - s.first_row;
+    s.width = w;
+    const size_t count = static_cast<size_t>(s.rows) * w;
+    for (auto* p : {&s.a, &s.b, &s.aa, &s.bb, &s.ab}) p->resize(count);
+    for (int y = s.first_row; y < last; ++y) {
+      for (int i = 0; i < w; ++i) {
+        const size_t p = static_cast<size_t>(y) * w + i, q = static_cast<size_t>(y - s.first_row) * w + i;
+        const float a = (x[p] + x[p + n] + x[p + 2 * n]) / 3.0f + 0.5f;
+        const float b = (x_hat[p] + x_hat[p + n] + x_hat[p + 2 * n]) / 3.0f + 0.5f;
+        s.a[q] = a;
+        s.b[q] = b;
+        s.aa[q] = a * a;
+        s.bb[q] = b * b;
+        s.ab[q] = a * b;
+      }
+    }
+    // Rows clamp at the image's edges, as a whole-image blur would.
+    for (auto* p : {&s.a, &s.b, &s.aa, &s.bb, &s.ab}) {
+      blur_band(*p, s.rows, w, y0 - s.first_row, y1 - s.first_row, tmp);
+    }
+    std::vector<double> sum(tx, 0.0);
+    std::vector<int> pixels(tx, 0);
+    for (int y = y0; y < y1; ++y) {
+      for (int i = 0; i < g.width; ++i) {
+        const float a = s.at(s.a, y, i), b = s.at(s.b, y, i);
+        const float va = s.at(s.aa, y, i) - a * a, vb = s.at(s.bb, y, i) - b * b;
+        const float cov = s.at(s.ab, y, i) - a * b;
+        sum[i / g.tile_pixels] += ((2 * a * b + c1) * (2 * cov + c2)) / ((a * a + b * b + c1) * (va + vb + c2));
+        ++pixels[i / g.tile_pixels];
+      }
+    }
+    for (int t = 0; t < tx; ++t) {
+      if (pixels[t]) out[static_cast<size_t>(band) * tx + t] = static_cast<float>(sum[t] / pixels[t]);
     }
   }
-  std::vector<float> out(sum.size());
-  for (size_t t = 0; t < out.size(); ++t) out[t] = count[t] ? static_cast<float>(sum[t] / count[t]) : 1.0f;
   return out;
 }
 

@@ -1,4 +1,5 @@
 #include "codec/planar.h"
+#include "codec/tile_quality.h"
 
 #include <gtest/gtest.h>
 
@@ -43,6 +44,35 @@ TEST(Planar, ClampsOutOfRangeReconstructions) {
   EXPECT_EQ(out.at(0, 0, 0), 255);
   EXPECT_EQ(out.at(1, 0, 0), 0);
   EXPECT_EQ(out.at(0, 0, 1), 128);  // 0.0 + 0.5 -> 127.5 rounds away from zero
+}
+
+}  // namespace
+}  // namespace qc
+
+namespace qc {
+namespace {
+
+TEST(TileQuality, OnlyTheDamagedTileLosesQuality) {
+  Image image(96, 64, 3);
+  for (size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = static_cast<uint8_t>((i * 37) % 251);
+  PlanarImage x = to_planar(image);
+  TileGrid grid{96, 64, x.width, x.height, 32};
+  std::vector<float> same = tile_ssim(grid, x.data, x.data);
+  ASSERT_EQ(same.size(), 6u);
+  for (float q : same) EXPECT_NEAR(q, 1.0f, 1e-5f);
+
+  // Flatten the middle of tile (1, 1): it and only it loses quality (its
+  // neighbours see the damage only through the 5-pixel window).
+  std::vector<float> damaged = x.data;
+  const size_t plane = static_cast<size_t>(x.width) * x.height;
+  for (int c = 0; c < 3; ++c) {
+    for (int y = 40; y < 56; ++y) {
+      for (int i = 40; i < 56; ++i) damaged[c * plane + y * x.width + i] = 0.0f;
+    }
+  }
+  std::vector<float> q = tile_ssim(grid, x.data, damaged);
+  EXPECT_LT(q[4], 0.8f);
+  for (int t : {0, 1, 2, 3, 5}) EXPECT_NEAR(q[t], 1.0f, 1e-5f) << "tile " << t;
 }
 
 }  // namespace
