@@ -8,6 +8,7 @@
 #include "base/file_io.h"
 #include "models/checkpoint.h"
 #include "models/export.h"
+#include "models/loss.h"
 #include "models/train_data.h"
 #include "models/trainer.h"
 #include "quant/model_file.h"
@@ -62,13 +63,25 @@ void export_model(const ExportOptions& o) {
     throw Error(o.output + ": already exists (use -f to overwrite)");
   }
   CodecNet model = load_model(o.checkpoint);
+  for (size_t i = 0; o.bases > 0 && i < model->specs().size(); ++i) {
+    model->set_bases(i, std::max(model->bases(i), o.bases));
+  }
   model->eval();
   model->quantizer()->set_hard(true);
 
   torch::manual_seed(0);  // the same calibration crops every time
-  TrainingSet data(o.calibration_dir, 0);
+  TrainingSet data(o.calibration_dir, kHoldoutEvery);
   std::vector<float> absmax =
       calibrate_input_ranges(model, data.sample(o.calibration_crops, kCalibrationCrop));
+  // How the exported binary network codes the held-out crops (float
+  // activations; the runtime's 8-bit activations follow these closely).
+  const torch::Tensor crops = data.validation_crops(kValidationSide);
+  if (crops.defined()) {
+    Validation v = validate(model, crops, model->config().iterations, true, true, torch::kCPU);
+    std::fprintf(stderr, "validation MS-SSIM by iteration (raw bpp = 0.125 x iterations):");
+    for (double m : v.msssim) std::fprintf(stderr, " %.4f", m);
+    std::fprintf(stderr, "\n");
+  }
 
   QcmModel qcm = to_qcm(model, absmax);
   std::vector<uint8_t> bytes = serialize_qcm(qcm);

@@ -39,8 +39,9 @@ void train(const TrainOptions& options);
 struct ExportOptions {
   std::string checkpoint;   // checkpoint.pt written by train()
   std::string output;       // .qcm
-  std::string calibration_dir;  // images for activation-scale calibration
+  std::string calibration_dir;  // the training images: calibration + the validation report
   int calibration_crops = 16;
+  int bases = 0;            // > 0: at least this many ALQ bases in every layer
   bool overwrite = false;
 };
 

@@ -53,9 +53,11 @@ int main(int argc, char** argv) {
   qc::ExportOptions e;
   CLI::App* exp = app.add_subcommand("export", "Write the binary .qcm runtime model from a checkpoint");
   exp->add_option("--checkpoint", e.checkpoint, "checkpoint.pt of a run")->required();
-  exp->add_option("--calibration", e.calibration_dir, "Images for activation-scale calibration")->required();
+  exp->add_option("--calibration", e.calibration_dir,
+                  "The training images: activation calibration and a validation report")->required();
   exp->add_option("-o,--output", e.output, "Output .qcm file")->required();
   exp->add_option("--crops", e.calibration_crops, "Calibration crops");
+  exp->add_option("--bases", e.bases, "At least this many binary bases (ALQ) in every layer");
   exp->add_flag("-f,--force", e.overwrite, "Overwrite the output file");
 
   CLI11_PARSE(app, argc, argv);
