@@ -1,51 +1,40 @@
-// Built only when the codec library (CMake target qc_codec) exists.
 #include "eval/qcodec_adapter.h"
-
-#include "base/error.h"
-#include "base/file_io.h"
-#include "codec/codec.h"
-#include "quant/model_file.h"
 
 namespace qc {
 namespace {
 
-constexpr size_t kMaxModelBytes = 256u << 20;
-
 class QcodecAdapter : public CodecAdapter {
  public:
-  QcodecAdapter(QcmModel model, std::string model_name, std::vector<double> target_bpps)
-      : model_(std::move(model)), model_name_(std::move(model_name)), rates_(std::move(target_bpps)) {}
+  QcodecAdapter(Model model, std::vector<double> target_bpps)
+      : model_(std::move(model)), rates_(std::move(target_bpps)) {}
 
   std::string name() const override { return "qcodec"; }
-  std::string label() const override { return "qcodec (" + model_name_ + ")"; }
+  std::string label() const override { return "qcodec (" + model_.source + ")"; }
   std::string setting_name() const override { return "target_bpp"; }
   std::vector<double> settings() const override { return rates_; }
 
+  // The file is measured as it is, also when rate control could not meet the
+  // target (bpp is always the real size).
   std::vector<uint8_t> encode(const Image& rgb, double setting) const override {
     EncodeOptions options;
     options.bpp = setting;
     options.threads = 1;  // the evaluation runs jobs in parallel instead
-    return qc::encode(rgb, model_, options);
+    return qc::encode(rgb, model_, options).bytes;
   }
 
   Image decode(const std::vector<uint8_t>& bytes) const override {
-    return qc::decode(bytes.data(), bytes.size(), model_, 1);
+    return qc::decode(bytes.data(), bytes.size(), model_, 1, "qcodec stream");
   }
 
  private:
-  QcmModel model_;
-  std::string model_name_;
+  Model model_;
   std::vector<double> rates_;
 };
 
 }  // namespace
 
-std::unique_ptr<CodecAdapter> make_qcodec_adapter(const std::string& model_path,
-                                                  std::vector<double> target_bpps) {
-  std::vector<uint8_t> bytes = read_file(model_path, kMaxModelBytes);
-  QcmModel model = parse_qcm(bytes.data(), bytes.size(), model_path);
-  std::string file_name = model_path.substr(model_path.find_last_of('/') + 1);
-  return std::make_unique<QcodecAdapter>(std::move(model), file_name, std::move(target_bpps));
+std::unique_ptr<CodecAdapter> make_qcodec_adapter(Model model, std::vector<double> target_bpps) {
+  return std::make_unique<QcodecAdapter>(std::move(model), std::move(target_bpps));
 }
 
 }  // namespace qc
