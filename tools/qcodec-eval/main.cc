@@ -20,6 +20,7 @@
 #include "eval/qcodec_adapter.h"
 #include "eval/rd_plot.h"
 #include "eval/report.h"
+#include "quant/default_model.h"
 
 namespace {
 
@@ -67,7 +68,7 @@ int run(int argc, char** argv) {
   app.add_option("--out", out_dir, "Output folder (default: eval-out)");
   app.add_option("--threads", threads, "Parallel jobs (default: all cores)")->check(CLI::Range(1, 1024));
   app.add_option("--anchors", anchors_dir, "Folder of published curves to plot (shared/data/anchors)");
-  app.add_option("--model", model_path, "qcodec .qcm model; without it only baselines run");
+  app.add_option("--model", model_path, "qcodec .qcm model (default: the built-in model, if this build has one)");
   CLI11_PARSE(app, argc, argv);
   if (name.empty()) name = default_name(dataset_dir);
   for (double r : rates) {
@@ -76,9 +77,12 @@ int run(int argc, char** argv) {
 
   std::vector<std::unique_ptr<qc::CodecAdapter>> codecs;
   if (!model_path.empty()) {
-    codecs.push_back(qc::make_qcodec_adapter(model_path, rates));
+    codecs.push_back(qc::make_qcodec_adapter(qc::model_from_file(model_path), rates));
+  } else if (qc::EmbeddedBytes embedded = qc::default_model_bytes(); embedded.size > 0) {
+    codecs.push_back(qc::make_qcodec_adapter(
+        qc::model_from_bytes(embedded.data, embedded.size, "built-in model"), rates));
   } else {
-    std::fprintf(stderr, "qcodec-eval: no --model given: evaluating baselines only\n");
+    std::fprintf(stderr, "qcodec-eval: no --model and no built-in model: baselines only\n");
   }
   if (!(baselines.size() == 1 && baselines[0] == "none")) {
     for (const std::string& b : baselines) codecs.push_back(qc::make_baseline(b));
