@@ -1,5 +1,9 @@
 #include "eval/report.h"
 
+#include <sstream>
+
+#include "base/error.h"
+
 #include <cmath>
 #include <cstdio>
 #include <optional>
@@ -50,6 +54,52 @@ std::string measurements_csv(const std::vector<Measurement>& rows) {
            format("%.2f", m.decode_ms) + "\n";
   }
   return out;
+}
+
+std::vector<Measurement> measurements_from_csv(const std::string& text, const std::string& source) {
+  std::vector<Measurement> rows;
+  std::istringstream lines(text);
+  std::string line;
+  int number = 0;
+  while (std::getline(lines, line)) {
+    if (++number == 1 || line.empty()) continue;  // the header
+    // Split on commas outside quotes; "" inside quotes is one quote.
+    std::vector<std::string> fields(1);
+    bool quoted = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+      const char c = line[i];
+      if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        fields.emplace_back();
+      } else {
+        fields.back() += c;
+      }
+    }
+    if (fields.size() != 10) {
+      throw Error(source + ": line " + std::to_string(number) + ": expected 10 fields");
+    }
+    try {
+      Measurement m;
+      m.codec = fields[0];
+      m.setting = std::stod(fields[1]);
+      m.image = fields[2];
+      m.bytes = std::stoull(fields[3]);
+      m.bpp = std::stod(fields[4]);
+      m.msssim = std::stod(fields[5]);
+      m.msssim_db = std::stod(fields[6]);
+      m.psnr = std::stod(fields[7]);
+      m.encode_ms = std::stod(fields[8]);
+      m.decode_ms = std::stod(fields[9]);
+      rows.push_back(m);
+    } catch (const std::logic_error&) {
+      throw Error(source + ": line " + std::to_string(number) + ": not a number where one belongs");
+    }
+  }
+  return rows;
 }
 
 nlohmann::json curve_json(const Curve& curve, const std::string& dataset) {

@@ -17,6 +17,9 @@ const std::vector<double>& summary_rates();  // 0.125, 0.25, 0.5, 1.0
 // Header: codec,setting,image,bytes,bpp,msssim,msssim_db,psnr,encode_ms,decode_ms
 // Infinite values (identical images) are written "inf".
 std::string measurements_csv(const std::vector<Measurement>& rows);
+// Reads a table written by measurements_csv back (to reuse earlier baseline
+// runs); throws qc::Error naming `source` and the line on anything else.
+std::vector<Measurement> measurements_from_csv(const std::string& text, const std::string& source);
 
 // {"codec", "label", "setting_name", "dataset", "curve": [{"setting", "images",
 // "bpp", "msssim", "msssim_db", "psnr", "encode_ms", "decode_ms"}...],

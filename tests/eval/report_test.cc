@@ -6,6 +6,7 @@
 #include <limits>
 #include <sstream>
 
+#include "base/error.h"
 #include "eval/curve.h"
 #include "eval/metrics.h"
 
@@ -151,6 +152,27 @@ TEST(Report, SummaryTextListsEveryCodec) {
   EXPECT_NE(text.find("alpha"), std::string::npos);
   EXPECT_NE(text.find("beta"), std::string::npos);
   EXPECT_NE(text.find("0.9"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace qc
+
+namespace qc {
+namespace {
+
+TEST(ReportCsv, ReadsBackWhatItWrites) {
+  Measurement a{"jpeg", 75, "kodim01.png", 5151, 0.104797, 0.70009285, 5.2301, 19.9464, 5.63, 0.58};
+  Measurement b{"webp", 12.5, "a,\"b\".png", 10, 0.5, 0.9, 10.0, 30.0, 1.0, 2.0};
+  std::vector<Measurement> rows = measurements_from_csv(measurements_csv({a, b}), "t.csv");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].codec, "jpeg");
+  EXPECT_EQ(rows[0].setting, 75);
+  EXPECT_EQ(rows[0].bytes, 5151u);
+  EXPECT_DOUBLE_EQ(rows[0].msssim, 0.70009285);
+  EXPECT_EQ(rows[1].image, "a,\"b\".png");
+  EXPECT_EQ(rows[1].setting, 12.5);
+  EXPECT_THROW(measurements_from_csv("header\njpeg,1,x\n", "t.csv"), Error);
+  EXPECT_THROW(measurements_from_csv("header\njpeg,x,a,1,1,1,1,1,1,1\n", "t.csv"), Error);
 }
 
 }  // namespace

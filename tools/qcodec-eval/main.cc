@@ -29,6 +29,11 @@ void write_text(const std::string& path, const std::string& text) {
                         qc::Overwrite::kAllow);
 }
 
+std::string read_text(const std::string& path) {
+  std::vector<uint8_t> bytes = qc::read_file(path, size_t{64} << 20);
+  return std::string(bytes.begin(), bytes.end());
+}
+
 std::string default_name(const std::string& dataset_dir) {
   std::string name = std::filesystem::path(dataset_dir).lexically_normal().filename().string();
   if (name.empty()) name = std::filesystem::path(dataset_dir).parent_path().filename().string();
@@ -68,6 +73,9 @@ int run(int argc, char** argv) {
   app.add_option("--out", out_dir, "Output folder (default: eval-out)");
   app.add_option("--threads", threads, "Parallel jobs (default: all cores)")->check(CLI::Range(1, 1024));
   app.add_option("--anchors", anchors_dir, "Folder of published curves to plot (shared/data/anchors)");
+  std::string baseline_rows;
+  app.add_option("--baseline-rows", baseline_rows,
+                 "Take the baselines' rows from an earlier per_image.csv instead of running them");
   app.add_option("--model", model_path, "qcodec .qcm model (default: the built-in model, if this build has one)");
   CLI11_PARSE(app, argc, argv);
   if (name.empty()) name = default_name(dataset_dir);
@@ -98,8 +106,24 @@ int run(int argc, char** argv) {
   std::fprintf(stderr, "qcodec-eval: %zu images, %zu codecs, %d threads\n", images.size(),
                codecs.size(), threads);
 
+  // Codecs whose rows come from an earlier run are measured no more.
+  std::vector<qc::Measurement> reused;
+  std::vector<const qc::CodecAdapter*> to_run = codec_list;
+  if (!baseline_rows.empty()) {
+    for (const qc::Measurement& m :
+         qc::measurements_from_csv(read_text(baseline_rows), baseline_rows)) {
+      if (m.codec != "qcodec") reused.push_back(m);
+    }
+    to_run.erase(std::remove_if(to_run.begin(), to_run.end(),
+                                [&](const qc::CodecAdapter* c) {
+                                  return std::any_of(reused.begin(), reused.end(),
+                                                     [&](const qc::Measurement& m) { return m.codec == c->name(); });
+                                }),
+                 to_run.end());
+  }
   std::vector<qc::Measurement> rows =
-      qc::evaluate(images, codec_list, {threads, isatty(STDERR_FILENO) == 1});
+      qc::evaluate(images, to_run, {threads, isatty(STDERR_FILENO) == 1});
+  rows.insert(rows.end(), reused.begin(), reused.end());
   write_text(out_dir + "/per_image.csv", qc::measurements_csv(rows));
 
   std::vector<qc::Curve> curves;
