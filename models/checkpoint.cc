@@ -1,6 +1,5 @@
 #include "models/checkpoint.h"
 
-#include <cstdio>
 #include <vector>
 
 #include "base/error.h"
@@ -66,13 +65,15 @@ void save_checkpoint(const std::string& path, CodecNet& model, torch::optim::Opt
   archive.write("beta", torch::tensor(progress.beta, torch::kFloat64));
   archive.write("binarizing", torch::tensor(int64_t{progress.binarizing}, torch::kInt64));
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
-  // Write beside the target, then rename: a kill never leaves a torn file.
-  const std::string tmp = path + ".tmp";
-  archive.save_to(tmp);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot move the new checkpoint into place");
-  }
+  // Serialize to memory, then write atomically (temporary file, fsync,
+  // rename; removed on SIGINT/SIGTERM): a kill never leaves a torn file.
+  std::vector<uint8_t> bytes;
+  archive.save_to([&bytes](const void* data, size_t size) {
+    const auto* p = static_cast<const uint8_t*>(data);
+    bytes.insert(bytes.end(), p, p + size);
+    return size;
+  });
+  write_file_atomic(path, bytes, Overwrite::kAllow);
 }
 
 CodecNet load_model(const std::string& path) {
