@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <string>
 
 #include "base/file_io.h"
@@ -93,25 +93,28 @@ TEST(MetricCli, PrintsTheLibraryValues) {
 
   ProgramResult json = qcodec({"metric", kReference, dir.file("noisy.png"), "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  std::smatch match;
-  ASSERT_TRUE(std::regex_match(
-      json.out, match,
-      std::regex(R"(\{"msssim": ([^,]+), "msssim_db": ([^,]+), "psnr": ([^}]+)\}\n)")))
+  double printed[3];
+  int length = 0;
+  ASSERT_EQ(std::sscanf(json.out.c_str(), "{\"msssim\": %lf, \"msssim_db\": %lf, \"psnr\": %lf}%n",
+                        &printed[0], &printed[1], &printed[2], &length),
+            3)
       << json.out;
+  EXPECT_EQ(json.out.substr(length), "\n");
   // JSON numbers read back exactly.
-  EXPECT_EQ(std::stod(match[1]), msssim);
-  EXPECT_EQ(std::stod(match[2]), msssim_db(msssim));
-  EXPECT_EQ(std::stod(match[3]), psnr_db);
+  EXPECT_EQ(printed[0], msssim);
+  EXPECT_EQ(printed[1], msssim_db(msssim));
+  EXPECT_EQ(printed[2], psnr_db);
 
   ProgramResult text = qcodec({"metric", kReference, dir.file("noisy.png")});
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  ASSERT_TRUE(std::regex_match(
-      text.out, match,
-      std::regex("msssim    ([0-9.]+)\nmsssim_db ([0-9.]+) dB\npsnr      ([0-9.]+) dB\n")))
+  ASSERT_EQ(std::sscanf(text.out.c_str(), "msssim    %lf\nmsssim_db %lf dB\npsnr      %lf dB%n",
+                        &printed[0], &printed[1], &printed[2], &length),
+            3)
       << text.out;
-  EXPECT_NEAR(std::stod(match[1]), msssim, 5e-7);
-  EXPECT_NEAR(std::stod(match[2]), msssim_db(msssim), 5e-5);
-  EXPECT_NEAR(std::stod(match[3]), psnr_db, 5e-5);
+  EXPECT_EQ(text.out.substr(length), "\n");
+  EXPECT_NEAR(printed[0], msssim, 5e-7);
+  EXPECT_NEAR(printed[1], msssim_db(msssim), 5e-5);
+  EXPECT_NEAR(printed[2], psnr_db, 5e-5);
 }
 
 TEST(MetricCli, AlphaIsIgnored) {
