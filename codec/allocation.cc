@@ -10,9 +10,14 @@ namespace {
 std::vector<uint8_t> counts_for_threshold(const AllocationTables& t, float threshold) {
   std::vector<uint8_t> counts(t.tiles);
   for (int tile = 0; tile < t.tiles; ++tile) {
-    int k = 0;
-    while (k < t.iterations && t.quality_at(tile, k) < threshold) ++k;
-    counts[tile] = static_cast<uint8_t>(k);
+    const int first = std::min(kMinTileIterations, t.iterations);
+    int k = first, best = first;
+    while (k < t.iterations && t.quality_at(tile, k) < threshold) {
+      ++k;
+      if (t.quality_at(tile, k) > t.quality_at(tile, best)) best = k;
+    }
+    // A tile that never reaches the threshold stops where it was best.
+    counts[tile] = static_cast<uint8_t>(t.quality_at(tile, k) >= threshold ? k : best);
   }
   return counts;
 }
@@ -21,10 +26,12 @@ std::vector<uint8_t> counts_for_threshold(const AllocationTables& t, float thres
 std::vector<uint8_t> counts_for_lambda(const AllocationTables& t, double lambda) {
   std::vector<uint8_t> counts(t.tiles);
   for (int tile = 0; tile < t.tiles; ++tile) {
-    double best = t.weight[tile] * t.quality_at(tile, 0), spent = 0;
-    int best_k = 0;
-    for (int k = 1; k <= t.iterations; ++k) {
-      spent += t.cost[static_cast<size_t>(k - 1) * t.tiles + tile];
+    const int first = std::min(kMinTileIterations, t.iterations);
+    double best = -1e300, spent = 0;
+    int best_k = first;
+    for (int k = 0; k <= t.iterations; ++k) {
+      if (k > 0) spent += t.cost[static_cast<size_t>(k - 1) * t.tiles + tile];
+      if (k < first) continue;
       const double value = t.weight[tile] * t.quality_at(tile, k) - lambda * spent;
       if (value > best) {
         best = value;
@@ -40,9 +47,14 @@ uint32_t next_cost(const AllocationTables& t, int tile, int count) {
   return t.cost[static_cast<size_t>(count) * t.tiles + tile];
 }
 
+std::vector<uint8_t> counts_for_uniform(const AllocationTables& t, double knob) {
+  const int k = std::clamp(static_cast<int>(knob), std::min(kMinTileIterations, t.iterations), t.iterations);
+  return std::vector<uint8_t>(t.tiles, static_cast<uint8_t>(k));
+}
+
 // What the rule values most in giving `tile` its next iteration.
 double priority(const AllocationTables& t, int tile, int count, AllocationRule rule) {
-  if (rule == AllocationRule::kThreshold) return -t.quality_at(tile, count);  // worst tile first
+  if (rule != AllocationRule::kLagrangian) return -t.quality_at(tile, count);  // worst tile first
   const double gain = t.weight[tile] * (t.quality_at(tile, count + 1) - t.quality_at(tile, count));
   return gain / (1.0 + next_cost(t, tile, count));
 }
@@ -60,11 +72,29 @@ void fill(const AllocationTables& t, uint64_t budget, AllocationRule rule,
   while (!queue.empty()) {
     const int tile = queue.top().second;
     queue.pop();
+    // Never an iteration that makes the tile worse.
+    if (t.quality_at(tile, counts[tile] + 1) <= t.quality_at(tile, counts[tile])) continue;
     const uint32_t cost = next_cost(t, tile, counts[tile]);
     if (cost > left) continue;  // too dear now; cheaper tiles may still fit
     left -= cost;
     if (++counts[tile] < t.iterations) queue.push({priority(t, tile, counts[tile], rule), tile});
   }
+}
+
+// The largest useful count of a uniform allocation: the iteration after
+// which the tiles' total quality stops rising.
+int best_uniform_count(const AllocationTables& t) {
+  int best = std::min(kMinTileIterations, t.iterations);
+  double best_quality = -1e300;
+  for (int k = best; k <= t.iterations; ++k) {
+    double q = 0;
+    for (int tile = 0; tile < t.tiles; ++tile) q += t.weight[tile] * t.quality_at(tile, k);
+    if (q > best_quality) {
+      best_quality = q;
+      best = k;
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -78,24 +108,32 @@ uint64_t allocation_cost(const AllocationTables& t, const std::vector<uint8_t>& 
 }
 
 std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, AllocationRule rule) {
-  // Both rules have one scalar knob whose cost is monotone in it: bisect it.
-  // Threshold: cost grows with the threshold. Lambda: cost shrinks with lambda.
+  // Every rule has one scalar knob whose cost is monotone in it: bisect it.
+  // Threshold and uniform count: cost grows with the knob. Lambda: it shrinks.
   double lo, hi;
   if (rule == AllocationRule::kThreshold) {
     lo = -1.0;
     hi = 1.0 + 1e-6;
+  } else if (rule == AllocationRule::kUniform) {
+    lo = 0.0;
+    hi = best_uniform_count(t) + 0.5;
   } else {
     lo = 0.0;
     hi = 1.0;
     while (allocation_cost(t, counts_for_lambda(t, hi)) > budget && hi < 1e12) hi *= 4;
   }
   auto counts_at = [&](double knob) {
-    return rule == AllocationRule::kThreshold ? counts_for_threshold(t, static_cast<float>(knob))
-                                              : counts_for_lambda(t, knob);
+    switch (rule) {
+      case AllocationRule::kThreshold: return counts_for_threshold(t, static_cast<float>(knob));
+      case AllocationRule::kUniform: return counts_for_uniform(t, knob);
+      case AllocationRule::kLagrangian: break;
+    }
+    return counts_for_lambda(t, knob);
   };
   // Invariant: the "safe" end fits the budget (or is the cheapest possible).
-  double safe = rule == AllocationRule::kThreshold ? lo : hi;
-  double bold = rule == AllocationRule::kThreshold ? hi : lo;
+  const bool grows = rule != AllocationRule::kLagrangian;
+  double safe = grows ? lo : hi;
+  double bold = grows ? hi : lo;
   if (allocation_cost(t, counts_at(bold)) <= budget) safe = bold;
   for (int step = 0; step < 60 && safe != bold; ++step) {
     const double mid = 0.5 * (safe + bold);

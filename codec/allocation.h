@@ -14,6 +14,7 @@ namespace qc {
 enum class AllocationRule {
   kThreshold,   // each tile gets the fewest iterations that reach a common quality
   kLagrangian,  // each tile maximises quality - lambda * bits (equal marginal gain per bit)
+  kUniform,     // every tile the same count; the remainder to the worst tiles first
 };
 
 struct AllocationTables {
@@ -29,8 +30,15 @@ struct AllocationTables {
 // Estimated payload bits (1/256 bit) of giving each tile counts[tile] iterations.
 uint64_t allocation_cost(const AllocationTables& tables, const std::vector<uint8_t>& counts);
 
-// The allocation with the most quality whose estimated cost fits in
-// budget (1/256 bit); every tile gets 0 iterations if nothing fits.
+// Every tile gets at least this many iterations: the network is trained
+// with every tile coded at least once, and a tile with no bits at all
+// (a flat gray guess the decoder never saw) hurts its neighbours too.
+constexpr int kMinTileIterations = 1;
+
+// The allocation with the most quality whose estimated cost fits in budget
+// (1/256 bit); every tile gets kMinTileIterations if nothing more fits. No
+// rule gives a tile an iteration that lowers its measured quality, so a
+// large budget may be left partly unspent.
 std::vector<uint8_t> allocate(const AllocationTables& tables, uint64_t budget, AllocationRule rule);
 
 }  // namespace qc

@@ -60,7 +60,17 @@ class Encoder {
       const double raw_bpp_per_iteration = file_.code_channels / double(ArchConfig::kStride * ArchConfig::kStride);
       const int depth = static_cast<int>(std::ceil(kAnalysisDepth * options_.bpp / raw_bpp_per_iteration));
       analyse(std::clamp(depth, 1, iterations_));
-      return control_rate();
+      if (!options_.compare_uniform || options_.rule == AllocationRule::kUniform) {
+        return control_rate(options_.rule, false);
+      }
+      // Adaptive allocation helps only as far as the decoder copes with
+      // tiles at different depths: keep whichever file decodes better.
+      EncodeResult adaptive = control_rate(options_.rule, true);
+      EncodeResult uniform = control_rate(AllocationRule::kUniform, true);
+      const bool uniform_better = (uniform.target_met && !adaptive.target_met) ||
+                                  (uniform.target_met == adaptive.target_met &&
+                                   quality(uniform_reconstruction_) > quality(adaptive_reconstruction_));
+      return uniform_better ? std::move(uniform) : std::move(adaptive);
     }
     analyse(iterations_);
     return control_quality();
@@ -131,10 +141,14 @@ class Encoder {
             keep_reconstruction ? loop.reconstruction() : std::vector<float>()};
   }
 
-  TileMap map_for(uint64_t budget) const {
+  TileMap map_for(uint64_t budget, AllocationRule rule) const {
     TileMap map(options_.tile, rows_, cols_, 0);
-    map.counts = allocate(tables_, budget, options_.rule);
+    map.counts = allocate(tables_, budget, rule);
     return map;
+  }
+
+  double quality(const std::vector<float>& reconstruction) const {
+    return ms_ssim(image_, decoded(reconstruction));
   }
 
   EncodeResult finish(Pass pass, bool met = true, std::string note = {}) {
@@ -145,22 +159,30 @@ class Encoder {
   // Size in [0.95, 1.01] x target: start from the analysis tables, then
   // correct the budget by how far each real file missed (the tables ignore
   // how contexts change with the allocation), bisecting once bracketed.
-  EncodeResult control_rate() {
+  // With keep_reconstruction, the chosen file's reconstruction is left in
+  // adaptive_reconstruction_ or uniform_reconstruction_ (by rule).
+  EncodeResult control_rate(AllocationRule rule, bool keep_reconstruction) {
+    std::vector<float>& kept =
+        rule == AllocationRule::kUniform ? uniform_reconstruction_ : adaptive_reconstruction_;
     const double target = options_.bpp * image_.width * image_.height / 8.0;
+    // The most this rule will spend: past it, more bits lower the quality.
     const double full_cost = static_cast<double>(
-        allocation_cost(tables_, std::vector<uint8_t>(tables_.tiles, tables_.iterations)));
+        allocation_cost(tables_, allocate(tables_, UINT64_MAX, rule)));
     double budget = std::max(0.0, target * 0.98 - overhead_bytes()) * 8 * 256;
     double too_small = 0, too_large = -1;  // budgets known to miss (-1: none yet)
     Pass best;
     bool have_best = false;
     for (int round = 0; round < kMaxRatePasses; ++round) {
-      Pass pass = code(map_for(static_cast<uint64_t>(budget)));
+      Pass pass = code(map_for(static_cast<uint64_t>(budget), rule), keep_reconstruction);
       const double ratio = pass.bytes.size() / target;
       if (ratio <= kRateHigh && (!have_best || pass.bytes.size() > best.bytes.size())) {
         best = pass;
         have_best = true;
       }
-      if (ratio >= kRateLow && ratio <= kRateHigh) return finish(std::move(best));
+      if (ratio >= kRateLow && ratio <= kRateHigh) {
+        kept = std::move(best.reconstruction);
+        return finish(std::move(best));
+      }
       if (ratio < kRateLow) {
         if (budget >= full_cost) break;  // every tile is already at the maximum
         too_small = budget;
@@ -172,14 +194,15 @@ class Encoder {
       budget = next;
     }
     if (!have_best) {
-      Pass smallest = code(TileMap(options_.tile, rows_, cols_, 0));
+      Pass smallest = code(TileMap(options_.tile, rows_, cols_, 0), keep_reconstruction);
+      kept = std::move(smallest.reconstruction);
       return finish(std::move(smallest), false,
                     "the smallest file this model makes is larger than the target");
     }
-    const bool maxed = best.map.counts == std::vector<uint8_t>(tables_.tiles, tables_.iterations);
+    const bool maxed = best.map.counts == allocate(tables_, UINT64_MAX, rule);
     const char* note = !maxed ? "rate control did not land within -5%/+1% of the target"
-                       : tables_.iterations == iterations_ ? "the model's maximum rate is below the target"
-                                                           : "the analysed iterations could not spend the target";
+                              : "more bits would lower the quality: this model's best is below the target rate";
+    kept = std::move(best.reconstruction);
     return finish(std::move(best), false, note);
   }
 
@@ -192,7 +215,7 @@ class Encoder {
     bool have_best = false;
     for (int round = 0; round < kQualityPasses && lo < hi; ++round) {
       const uint64_t mid = round == 0 ? hi : lo + (hi - lo) / 2;
-      Pass pass = code(map_for(mid), true);
+      Pass pass = code(map_for(mid, options_.rule), true);
       const double q = ms_ssim(image_, decoded(pass.reconstruction));
       if (q >= options_.quality) {
         best = std::move(pass);
@@ -230,6 +253,7 @@ class Encoder {
   int rows_, cols_, iterations_;
   QcFile file_;
   AllocationTables tables_;
+  std::vector<float> adaptive_reconstruction_, uniform_reconstruction_;
   int passes_ = 0;
   int iterations_run_ = 0;
 };

@@ -39,7 +39,8 @@ TEST_P(AllocationRules, StaysWithinBudgetAndUsesMoreWhenGivenMore) {
   const uint64_t full = allocation_cost(t, std::vector<uint8_t>(t.tiles, t.iterations));
   uint64_t previous_cost = 0;
   double previous_quality = 0;
-  for (double share : {0.05, 0.2, 0.4, 0.7, 0.95}) {
+  // Every share is above the minimum (one iteration each, 1/12 of the full cost).
+  for (double share : {0.15, 0.2, 0.4, 0.7, 0.95}) {
     const uint64_t budget = static_cast<uint64_t>(share * full);
     std::vector<uint8_t> counts = allocate(t, budget, GetParam());
     const uint64_t cost = allocation_cost(t, counts);
@@ -54,15 +55,21 @@ TEST_P(AllocationRules, StaysWithinBudgetAndUsesMoreWhenGivenMore) {
 
 TEST_P(AllocationRules, ExtremeBudgets) {
   AllocationTables t = synthetic_tables(10, 8);
-  EXPECT_EQ(allocate(t, 0, GetParam()), std::vector<uint8_t>(10, 0));
+  EXPECT_EQ(allocate(t, 0, GetParam()), std::vector<uint8_t>(10, kMinTileIterations));
   const uint64_t full = allocation_cost(t, std::vector<uint8_t>(10, 8));
   EXPECT_EQ(allocation_cost(t, allocate(t, full * 2, GetParam())), full);
 }
 
 INSTANTIATE_TEST_SUITE_P(Both, AllocationRules,
-                         ::testing::Values(AllocationRule::kThreshold, AllocationRule::kLagrangian),
+                         ::testing::Values(AllocationRule::kThreshold, AllocationRule::kLagrangian,
+                                           AllocationRule::kUniform),
                          [](const ::testing::TestParamInfo<AllocationRule>& info) {
-                           return info.param == AllocationRule::kThreshold ? "Threshold" : "Lagrangian";
+                           switch (info.param) {
+                             case AllocationRule::kThreshold: return "Threshold";
+                             case AllocationRule::kLagrangian: return "Lagrangian";
+                             case AllocationRule::kUniform: break;
+                           }
+                           return "Uniform";
                          });
 
 TEST(Allocation, LagrangianBeatsUniformAtEqualCost) {
@@ -79,6 +86,24 @@ TEST(Allocation, ThresholdEqualisesQuality) {
   std::vector<uint8_t> counts = allocate(t, full / 3, AllocationRule::kThreshold);
   // Fast-improving tiles (larger tile % 5) need no more iterations than slow ones.
   for (int tile = 0; tile + 1 < 5; ++tile) EXPECT_GE(counts[tile], counts[tile + 1]);
+}
+
+}  // namespace
+}  // namespace qc
+
+namespace qc {
+namespace {
+
+TEST(Allocation, NeverSpendsOnIterationsThatLowerQuality) {
+  AllocationTables t = synthetic_tables(12, 8);
+  for (int tile = 0; tile < t.tiles; ++tile) {
+    for (int k = 3; k <= t.iterations; ++k) {
+      t.quality[static_cast<size_t>(tile) * (t.iterations + 1) + k] = t.quality_at(tile, 2) - 0.01f * k;
+    }
+  }
+  for (AllocationRule rule : {AllocationRule::kThreshold, AllocationRule::kLagrangian, AllocationRule::kUniform}) {
+    for (uint8_t c : allocate(t, UINT64_MAX / 2, rule)) EXPECT_LE(c, 2) << static_cast<int>(rule);
+  }
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace qc::cli {
 namespace {
 
 struct EncodeCommand {
-  std::string input, output, rule = "threshold";
+  std::string input, output, rule = "best";
   EncodeOptions codec;
   CommonOptions common;
 };
@@ -26,7 +26,10 @@ void run_encode(EncodeCommand& o) {
   }
   Model model = load_model(o.common.model);
   o.codec.threads = o.common.threads;
-  o.codec.rule = o.rule == "lagrangian" ? AllocationRule::kLagrangian : AllocationRule::kThreshold;
+  o.codec.rule = o.rule == "threshold" ? AllocationRule::kThreshold
+                 : o.rule == "uniform"  ? AllocationRule::kUniform
+                                        : AllocationRule::kLagrangian;
+  o.codec.compare_uniform = o.rule == "best";
   EncodeResult result =
       encode(decoded.image, model, o.codec, progress_line("encoding " + o.input, o.common.quiet));
   write_output(o.output, result.bytes, o.common.force);
@@ -58,8 +61,10 @@ void add_encode_command(CLI::App& app) {
                          ->check(CLI::Range(1, 64));
   bpp->excludes(quality)->excludes(iterations);
   quality->excludes(iterations);
-  command->add_option("--alloc", o->rule, "bit allocation rule: threshold or lagrangian")
-      ->check(CLI::IsMember({"threshold", "lagrangian"}));
+  command->add_option("--alloc", o->rule,
+                      "bit allocation for --bpp: best (lagrangian or uniform, whichever decodes "
+                      "with the higher MS-SSIM; default), lagrangian, threshold or uniform")
+      ->check(CLI::IsMember({"best", "lagrangian", "threshold", "uniform"}));
   add_common_options(*command, o->common);
   command->callback([o, command] {
     if (command->count("--bpp") + command->count("--quality") + command->count("--iterations") == 0) {
