@@ -37,7 +37,7 @@ class EvalCli : public ::testing::Test {
 
 TEST_F(EvalCli, WritesTableJsonAndPlot) {
   fs::path out = dir_ / "out";
-  ASSERT_EQ(run(std::string("--dataset ") + QC_TEST_DATA + " --baselines jpeg,jxl --threads 2 --out " +
+  ASSERT_EQ(run(std::string("--dataset ") + QC_TEST_DATA + " --no-qcodec --baselines jpeg,jxl --threads 2 --out " +
                     out.string(),
                 dir_ / "log"),
             0)
@@ -67,7 +67,7 @@ TEST_F(EvalCli, BadArgumentsFailWithOneLine) {
   EXPECT_NE(slurp(dir_ / "log").find("/nonexistent/x: not a folder"), std::string::npos);
   EXPECT_EQ(run(std::string("--dataset ") + QC_TEST_DATA + " --baselines bpg", dir_ / "log"), 1);
   EXPECT_NE(slurp(dir_ / "log").find("unknown baseline 'bpg'"), std::string::npos);
-  EXPECT_EQ(run(std::string("--dataset ") + QC_TEST_DATA + " --baselines none", dir_ / "log"), 1);
+  EXPECT_EQ(run(std::string("--dataset ") + QC_TEST_DATA + " --no-qcodec --baselines none", dir_ / "log"), 1);
   EXPECT_NE(slurp(dir_ / "log").find("nothing to evaluate"), std::string::npos);
   EXPECT_NE(run("--baselines jpeg", dir_ / "log"), 0);  // --dataset is required
 }

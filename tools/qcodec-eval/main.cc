@@ -73,6 +73,8 @@ int run(int argc, char** argv) {
   app.add_option("--out", out_dir, "Output folder (default: eval-out)");
   app.add_option("--threads", threads, "Parallel jobs (default: all cores)")->check(CLI::Range(1, 1024));
   app.add_option("--anchors", anchors_dir, "Folder of published curves to plot (shared/data/anchors)");
+  bool skip_qcodec = false;
+  app.add_flag("--no-qcodec", skip_qcodec, "Evaluate the baselines only");
   std::string baseline_rows;
   app.add_option("--baseline-rows", baseline_rows,
                  "Take the baselines' rows from an earlier per_image.csv instead of running them");
@@ -84,12 +86,13 @@ int run(int argc, char** argv) {
   }
 
   std::vector<std::unique_ptr<qc::CodecAdapter>> codecs;
-  if (!model_path.empty()) {
+  const qc::EmbeddedBytes embedded = qc::default_model_bytes();
+  if (!skip_qcodec && !model_path.empty()) {
     codecs.push_back(qc::make_qcodec_adapter(qc::model_from_file(model_path), rates));
-  } else if (qc::EmbeddedBytes embedded = qc::default_model_bytes(); embedded.size > 0) {
+  } else if (!skip_qcodec && embedded.size > 0) {
     codecs.push_back(qc::make_qcodec_adapter(
         qc::model_from_bytes(embedded.data, embedded.size, "built-in model"), rates));
-  } else {
+  } else if (!skip_qcodec) {
     std::fprintf(stderr, "qcodec-eval: no --model and no built-in model: baselines only\n");
   }
   if (!(baselines.size() == 1 && baselines[0] == "none")) {
