@@ -54,7 +54,7 @@ std::vector<uint8_t> counts_for_uniform(const AllocationTables& t, double knob) 
 
 // What the rule values most in giving `tile` its next iteration.
 double priority(const AllocationTables& t, int tile, int count, AllocationRule rule) {
-  if (rule != AllocationRule::kLagrangian) return -t.quality_at(tile, count);  // worst tile first
+  if (rule == AllocationRule::kThreshold) return -t.quality_at(tile, count);  // worst tile first
   const double gain = t.weight[tile] * (t.quality_at(tile, count + 1) - t.quality_at(tile, count));
   return gain / (1.0 + next_cost(t, tile, count));
 }
@@ -144,7 +144,7 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
     }
   }
   std::vector<uint8_t> counts = counts_at(safe);
-  fill(t, budget, rule, counts);
+  if (rule != AllocationRule::kUniform) fill(t, budget, rule, counts);
   return counts;
 }
 

@@ -14,7 +14,7 @@ namespace qc {
 enum class AllocationRule {
   kThreshold,   // each tile gets the fewest iterations that reach a common quality
   kLagrangian,  // each tile maximises quality - lambda * bits (equal marginal gain per bit)
-  kUniform,     // every tile the same count; the remainder to the worst tiles first
+  kUniform,     // every tile the same count (the rate lands on the count below the target)
 };
 
 struct AllocationTables {

@@ -64,12 +64,12 @@ class Encoder {
         return control_rate(options_.rule, false);
       }
       // Adaptive allocation helps only as far as the decoder copes with
-      // tiles at different depths: keep whichever file decodes better.
+      // tiles at different depths: keep whichever file decodes better, even
+      // when the uniform one lands further below the target rate.
       EncodeResult adaptive = control_rate(options_.rule, true);
       EncodeResult uniform = control_rate(AllocationRule::kUniform, true);
-      const bool uniform_better = (uniform.target_met && !adaptive.target_met) ||
-                                  (uniform.target_met == adaptive.target_met &&
-                                   quality(uniform_reconstruction_) > quality(adaptive_reconstruction_));
+      // Both files are at most 1% over the target; quality decides.
+      const bool uniform_better = quality(uniform_reconstruction_) > quality(adaptive_reconstruction_);
       return uniform_better ? std::move(uniform) : std::move(adaptive);
     }
     analyse(iterations_);

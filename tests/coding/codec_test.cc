@@ -104,7 +104,7 @@ TEST(Codec, RateControlLandsInTheWindow) {
     o.bpp = bpp;
     o.threads = 1;
     o.compare_uniform = false;
-    for (AllocationRule rule : {AllocationRule::kThreshold, AllocationRule::kLagrangian, AllocationRule::kUniform}) {
+    for (AllocationRule rule : {AllocationRule::kThreshold, AllocationRule::kLagrangian}) {
       o.rule = rule;
       EncodeResult result = encode(big, model, o);
       const double real = result.bytes.size() * 8 / pixels;

@@ -63,7 +63,8 @@ void add_encode_command(CLI::App& app) {
   quality->excludes(iterations);
   command->add_option("--alloc", o->rule,
                       "bit allocation for --bpp: best (lagrangian or uniform, whichever decodes "
-                      "with the higher MS-SSIM; default), lagrangian, threshold or uniform")
+                      "with the higher MS-SSIM; default), lagrangian, threshold or uniform "
+                      "(every tile the same count, at or below the target)")
       ->check(CLI::IsMember({"best", "lagrangian", "threshold", "uniform"}));
   add_common_options(*command, o->common);
   command->callback([o, command] {
