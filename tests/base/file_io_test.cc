@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "tests/base/error_of.h"
 #include "tests/base/temp_dir.h"
 
 namespace qc {
@@ -30,16 +31,7 @@ std::string read_plain(const std::string& path) {
 
 std::vector<uint8_t> bytes(const std::string& text) { return {text.begin(), text.end()}; }
 
-// The qc::Error message of f(), or "" if it did not throw.
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 TEST(ReadFile, ReadsWholeFile) {
   TempDir dir;

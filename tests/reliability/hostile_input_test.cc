@@ -15,6 +15,7 @@
 #include "fuzz/fuzz_targets.h"
 #include "quant/model_file.h"
 #include "quant/random_model.h"
+#include "tests/base/error_of.h"
 #include "tests/codec/image_fixtures.h"
 #include "tests/reliability/allocation_meter.h"
 
@@ -24,20 +25,12 @@ namespace {
 using testing::AllocationMeter;
 
 // Bytes held per output pixel while decoding with the default architecture
-// (measured: 114; docs/LIMITS.md).
+// (measured: 90; docs/LIMITS.md).
 constexpr size_t kDecodeBytesPerPixelBound = 128;
-// The same while encoding at a target rate (measured: 219).
+// The same while encoding at a target rate (measured: 144).
 constexpr size_t kEncodeBytesPerPixelBound = 256;
 
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::error_of;
 
 void put_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<uint8_t>(value >> (8 * i)));
