@@ -8,13 +8,14 @@
 namespace qc {
 namespace {
 
-torch::Tensor encode_arch(const CodecNet& model) {
+torch::Tensor encode_arch(CodecNet& model) {
   const ArchConfig& c = model->config();
   std::vector<int64_t> v = {static_cast<int64_t>(c.cell), c.enc_conv, c.code_channels, c.dec_conv,
                             c.input_kernel, c.hidden_kernel, c.iterations, c.priming};
   v.insert(v.end(), std::begin(c.enc_cells), std::end(c.enc_cells));
   v.insert(v.end(), std::begin(c.dec_cells), std::end(c.dec_cells));
   for (size_t i = 0; i < model->specs().size(); ++i) v.push_back(model->bases(i));
+  v.push_back(static_cast<int64_t>(model->quantizer()->mode()));  // how export binarizes
   return torch::tensor(v, torch::kInt64);
 }
 
@@ -35,10 +36,19 @@ CodecNet decode_arch(const torch::Tensor& t, const std::string& path) {
   for (int k = 0; k < 3; ++k) c.enc_cells[k] = p[8 + k];
   for (int k = 0; k < 4; ++k) c.dec_cells[k] = p[11 + k];
   CodecNet model(c);
-  if (v.numel() != fixed + static_cast<int64_t>(model->specs().size())) {
+  const int64_t layers = static_cast<int64_t>(model->specs().size());
+  // Checkpoints written before the quantizer mode was stored end after the bases.
+  if (v.numel() != fixed + layers && v.numel() != fixed + layers + 1) {
     throw Error(path + ": checkpoint architecture does not match its layer list");
   }
-  for (size_t i = 0; i < model->specs().size(); ++i) model->set_bases(i, p[fixed + i]);
+  for (int64_t i = 0; i < layers; ++i) model->set_bases(i, p[fixed + i]);
+  if (v.numel() == fixed + layers + 1) {
+    const int64_t mode = p[fixed + layers];
+    if (mode < 0 || mode > static_cast<int64_t>(QuantMode::kAlq)) {
+      throw Error(path + ": checkpoint has an unknown quantizer mode");
+    }
+    model->quantizer()->set_mode(static_cast<QuantMode>(mode));
+  }
   return model;
 }
 
@@ -80,7 +90,13 @@ CodecNet load_model(const std::string& path) {
   torch::serialize::InputArchive archive = open_archive(path);
   torch::Tensor arch;
   archive.read("arch", arch);
+  // Building the model draws initial weights that the file then replaces:
+  // keep the global RNG where it was, so loading (e.g. a distillation
+  // teacher mid-run) never changes what a resumed run samples.
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  const torch::Tensor rng = generator.get_state();
   CodecNet model = decode_arch(arch, path);
+  generator.set_state(rng);
   torch::serialize::InputArchive model_archive;
   archive.read("model", model_archive);
   model->load(model_archive);

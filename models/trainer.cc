@@ -50,6 +50,58 @@ double annealed_beta(const TrainOptions& o, int64_t step) {
   return 2.0 * std::pow(o.beta_max / 2.0, t);
 }
 
+// Progressive binarization: the share of quantized filters grows linearly
+// over the first `progressive` part of the binary phase.
+double quantized_share(const TrainOptions& o, int64_t step) {
+  if (o.progressive <= 0) return 1.0;
+  const double start = o.binarize_at * o.steps;
+  const double ramp = std::max(1.0, o.progressive * (o.steps - start));
+  return std::clamp((step - start + 1) / ramp, 0.0, 1.0);
+}
+
+// The switch from float to binary weights: ALQ bases per layer (pruned to
+// the target bitwidth) and, for distillation, the float network frozen as
+// the teacher (saved in the run so --resume finds it).
+void start_binarization(const TrainOptions& o, CodecNet& model, torch::optim::Optimizer& optimizer,
+                        const TrainProgress& progress, const std::string& teacher_path) {
+  const auto& specs = model->specs();
+  const size_t first = layer_index(specs, "enc.conv"), last = layer_index(specs, "dec.out");
+  if (o.alq) {
+    std::vector<torch::Tensor> weights;
+    std::vector<int> bases;
+    std::vector<bool> prunable;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      const bool edge = i == first || i == last;
+      weights.push_back(model->latent_weight(i));
+      bases.push_back(std::max(model->bases(i), edge ? std::max(o.bases, o.edge_bases) : o.bases));
+      prunable.push_back(!edge);
+    }
+    if (o.target_bits > 0) bases = prune_bases(weights, bases, prunable, o.target_bits);
+    double bits = 0, count = 0;
+    std::string list;
+    for (size_t i = 0; i < specs.size(); ++i) {
+      model->set_bases(i, bases[i]);
+      bits += double(weights[i].numel()) * bases[i];
+      count += double(weights[i].numel());
+      list += " " + specs[i].name + "=" + std::to_string(bases[i]);
+    }
+    std::fprintf(stderr, "ALQ bases (%.2f bits/weight):%s\n", bits / count, list.c_str());
+  }
+  if (o.distill > 0) {
+    save_checkpoint(teacher_path, model, optimizer, progress);
+    std::fprintf(stderr, "float teacher saved to %s\n", teacher_path.c_str());
+  }
+}
+
+CodecNet load_teacher(const std::string& path, const torch::Device& device) {
+  CodecNet teacher = load_model(path);
+  teacher->quantizer()->set_mode(QuantMode::kFloat);
+  teacher->to(device);
+  teacher->eval();
+  for (auto& p : teacher->parameters()) p.requires_grad_(false);
+  return teacher;
+}
+
 std::string format_duration(double seconds) {
   char buf[32];
   int s = static_cast<int>(seconds);
@@ -69,6 +121,8 @@ void train(const TrainOptions& o) {
   torch::Device device(o.device);
   std::filesystem::create_directories(o.run_dir);
   const std::string checkpoint = o.run_dir + "/checkpoint.pt";
+  const std::string teacher_path = o.run_dir + "/teacher.pt";
+  if (o.target_bits > 0 && !o.alq) throw Error("--target-bits needs --alq");
 
   CodecNet model = o.resume ? load_model(checkpoint) : CodecNet(o.arch);
   if (!o.resume) {
@@ -79,6 +133,8 @@ void train(const TrainOptions& o) {
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(o.lr));
   TrainProgress progress;
   if (o.resume) progress = load_training_state(checkpoint, optimizer);
+  CodecNet teacher{nullptr};
+  if (o.distill > 0 && progress.binarizing) teacher = load_teacher(teacher_path, device);
 
   std::fprintf(stderr, "loading images from %s ...\n", o.data_dir.c_str());
   TrainingSet data(o.data_dir, kHoldoutEvery);
@@ -111,10 +167,17 @@ void train(const TrainOptions& o) {
     for (auto& group : optimizer.param_groups()) {
       static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate(o, step));
     }
-    progress.binarizing = step >= o.binarize_at * o.steps;
+    const bool binarizing = step >= o.binarize_at * o.steps;
+    if (binarizing && !progress.binarizing) {
+      start_binarization(o, model, optimizer, progress, teacher_path);
+      if (o.distill > 0) teacher = load_teacher(teacher_path, device);
+    }
+    progress.binarizing = binarizing;
     progress.beta = progress.binarizing ? annealed_beta(o, step) : 1.0;
-    model->quantizer()->set_mode(progress.binarizing ? QuantMode::kQuantNet : QuantMode::kFloat);
+    const QuantMode binary = o.alq ? QuantMode::kAlq : QuantMode::kQuantNet;
+    model->quantizer()->set_mode(progress.binarizing ? binary : QuantMode::kFloat);
     model->quantizer()->set_beta(progress.beta);
+    model->quantizer()->set_quantized_share(progress.binarizing ? quantized_share(o, step) : 1.0);
 
     auto x = data.sample(o.batch, o.crop).to(device);
     auto keep = random_keep_masks(o.batch, o.crop / 16, o.crop / 16, o.train_iterations,
@@ -125,7 +188,20 @@ void train(const TrainOptions& o) {
       loss = loss + reconstruction_loss(x, x_hat, o.ssim_weighted);
     }
     loss = loss / o.train_iterations;
-    auto total = loss + (progress.binarizing ? o.regulariser : 0.0) * result.regulariser;
+    auto distillation = torch::zeros({}, x.options());
+    if (teacher) {
+      CodecNetImpl::Result target;
+      {
+        torch::NoGradGuard no_grad;
+        target = teacher->forward(x, o.train_iterations, keep, Binarization::kStochastic);
+      }
+      for (int i = 0; i < o.train_iterations; ++i) {
+        distillation = distillation + (result.reconstructions[i] - target.reconstructions[i]).abs().mean();
+      }
+      distillation = distillation / o.train_iterations;
+    }
+    auto total = loss + (progress.binarizing ? o.regulariser : 0.0) * result.regulariser +
+                 o.distill * distillation;
     optimizer.zero_grad();
     total.backward();
     optimizer.step();

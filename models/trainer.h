@@ -21,6 +21,12 @@ struct TrainOptions {
   double lr = 1e-3;
   int64_t warmup = 200;
   double binarize_at = 0.5;     // fraction of steps trained with float weights
+  bool alq = false;             // binarize every layer with ALQ (else QuantNet 1 bit)
+  int bases = 1;                // ALQ: binary bases per layer when binarization starts
+  double target_bits = 0;       // ALQ: prune bases to this average bits/weight (0: keep)
+  double progressive = 0;       // share of the binary phase over which the quantized
+                                // filters grow from none to all (0: all at once)
+  double distill = 0;           // weight of the L1 to a frozen float teacher (0: none)
   double beta_max = 60;         // QuantNet annealing temperature reached at 90% of steps
   double regulariser = 0.05;    // weight of the QuantNet +-1 regulariser
   int edge_bases = 2;           // binary bases of the first and last layers

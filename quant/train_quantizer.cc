@@ -1,5 +1,8 @@
 #include "quant/train_quantizer.h"
 
+#include <cmath>
+#include <limits>
+
 namespace qc {
 namespace {
 
@@ -16,6 +19,34 @@ torch::Tensor fit_alpha(const torch::Tensor& signs, const torch::Tensor& w) {
   auto rhs = torch::matmul(b.transpose(1, 2), w.unsqueeze(2));  // O x K x 1
   auto ridge = torch::eye(signs.size(0), w.options()).mul(1e-6 * w.size(1));
   return torch::linalg::solve(gram + ridge, rhs, true).squeeze(2).transpose(0, 1);
+}
+
+torch::Tensor compose(const BinaryBases& b) {
+  const int64_t bases = b.alpha.size(0);
+  return (b.alpha.view({bases, -1, 1, 1, 1}) * b.signs).sum(0);
+}
+
+double relative_error(const torch::Tensor& w, int bases) {
+  return (compose(alq_approximate(w, bases)) - w).pow(2).sum().item<double>() /
+         std::max(w.pow(2).sum().item<double>(), 1e-30);
+}
+
+// Quantizes a share of the filters (output channels): the rest keep their
+// latent weights. Filters that quantize well are the likelier picks.
+torch::Tensor mix_filters(const torch::Tensor& latent, const torch::Tensor& quantized, double share) {
+  const int64_t filters = latent.size(0);
+  const int64_t picked = std::llround(share * filters);
+  if (picked >= filters) return quantized;
+  if (picked <= 0) return latent;
+  torch::Tensor mask;
+  {
+    torch::NoGradGuard no_grad;
+    auto error = (quantized - latent).abs().flatten(1).sum(1) /
+                 latent.abs().flatten(1).sum(1).clamp_min(1e-12);
+    auto chosen = torch::multinomial(1.0 / (error + 1e-6), picked, /*replacement=*/false);
+    mask = torch::zeros({filters}, torch::kBool).to(latent.device()).index_fill_(0, chosen, true);
+  }
+  return torch::where(mask.view({-1, 1, 1, 1}), quantized, latent);
 }
 
 }  // namespace
@@ -37,28 +68,28 @@ torch::Tensor WeightQuantizerImpl::meta(const torch::Tensor& normalised) {
 
 QuantizedWeight WeightQuantizerImpl::quantize(const torch::Tensor& latent, int bases) {
   auto zero = torch::zeros({}, latent.options());
-  if (hard_) {
-    BinaryBases b = binarize(latent, bases);
-    return {(b.alpha.view({bases, -1, 1, 1, 1}) * b.signs).sum(0), zero};
-  }
+  if (hard_) return {compose(binarize(latent, bases)), zero};
   if (mode_ == QuantMode::kFloat) return {latent, zero};
-  if (bases > 1) {
-    BinaryBases q;
+  QuantizedWeight q;
+  if (bases > 1 || mode_ == QuantMode::kAlq) {
+    torch::Tensor approx;
     {
       torch::NoGradGuard no_grad;
-      q = alq_approximate(latent.detach(), bases);
+      approx = compose(alq_approximate(latent.detach(), bases));
     }
-    auto approx = (q.alpha.view({bases, -1, 1, 1, 1}) * q.signs).sum(0);
-    return {latent + (approx - latent).detach(), zero};
+    q = {latent + (approx - latent).detach(), zero};
+  } else {
+    auto scale = channel_scale(latent).detach();
+    auto soft = torch::tanh(beta_ * meta(latent / scale));
+    q = {scale * soft, (1 - soft * soft).mean()};
   }
-  auto scale = channel_scale(latent).detach();
-  auto q = torch::tanh(beta_ * meta(latent / scale));
-  return {scale * q, (1 - q * q).mean()};
+  q.effective = mix_filters(latent, q.effective, share_);
+  return q;
 }
 
 BinaryBases WeightQuantizerImpl::binarize(const torch::Tensor& latent, int bases) {
   torch::NoGradGuard no_grad;
-  if (bases > 1) return alq_approximate(latent, bases);
+  if (bases > 1 || mode_ == QuantMode::kAlq) return alq_approximate(latent, bases);
   auto scale = channel_scale(latent);
   auto signs = torch::where(meta(latent / scale) >= 0, 1.0, -1.0).to(latent.dtype());
   return {signs.unsqueeze(0), scale.view({1, -1})};
@@ -91,6 +122,33 @@ BinaryBases alq_approximate(const torch::Tensor& weight, int bases, int refits) 
   b = b * sign.unsqueeze(2);
   alpha = alpha.abs();
   return {b.view({bases, out, weight.size(1), weight.size(2), weight.size(3)}), alpha};
+}
+
+std::vector<int> prune_bases(const std::vector<torch::Tensor>& weights, std::vector<int> bases,
+                             const std::vector<bool>& prunable, double target_bits) {
+  torch::NoGradGuard no_grad;
+  // error[i][k]: relative error of layer i with k bases (k <= its start count).
+  std::vector<std::vector<double>> error(weights.size());
+  double total_weights = 0, total_bits = 0;
+  for (size_t i = 0; i < weights.size(); ++i) {
+    total_weights += weights[i].numel();
+    total_bits += double(weights[i].numel()) * bases[i];
+    error[i].assign(bases[i] + 1, 0.0);
+    for (int k = 1; prunable[i] && k <= bases[i]; ++k) error[i][k] = relative_error(weights[i].detach(), k);
+  }
+  while (total_bits > target_bits * total_weights) {
+    size_t best = weights.size();
+    double best_cost = std::numeric_limits<double>::infinity();
+    for (size_t i = 0; i < weights.size(); ++i) {
+      if (!prunable[i] || bases[i] <= 1) continue;
+      const double cost = (error[i][bases[i] - 1] - error[i][bases[i]]) / double(weights[i].numel());
+      if (cost < best_cost) best_cost = cost, best = i;
+    }
+    if (best == weights.size()) break;
+    --bases[best];
+    total_bits -= double(weights[best].numel());
+  }
+  return bases;
 }
 
 }  // namespace qc

@@ -2,9 +2,11 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "models/checkpoint.h"
 #include "models/export.h"
+#include "models/loss.h"
 #include "models/runtime_graph.h"
 #include "models/train_model.h"
 #include "models/trainer.h"
@@ -57,6 +59,80 @@ TEST(Quantizer, QuantNetAnnealsTowardsTheExportedSigns) {
   EXPECT_GT(latent.grad().abs().sum().item<double>(), 0);
 }
 
+// In binary mode every quantized weight is exactly +-alpha of its filter.
+TEST(Quantizer, AlqModeGivesSignTimesAlphaPerFilter) {
+  torch::manual_seed(4);
+  WeightQuantizer q;
+  q->set_mode(QuantMode::kAlq);
+  auto w = torch::randn({5, 4, 3, 3});
+  auto effective = q->quantize(w, 1).effective;
+  BinaryBases b = q->binarize(w, 1);
+  auto alpha = w.abs().flatten(1).mean(1);
+  EXPECT_TRUE(torch::allclose(b.alpha[0], alpha));
+  EXPECT_TRUE(torch::equal(b.signs[0], torch::where(w >= 0, 1.0, -1.0)));
+  EXPECT_TRUE(torch::allclose(effective.abs(), alpha.view({-1, 1, 1, 1}).expand_as(w)));
+  EXPECT_TRUE(torch::equal(effective.sign(), w.sign()));
+}
+
+TEST(Quantizer, ProgressiveShareQuantizesThatManyFilters) {
+  torch::manual_seed(5);
+  WeightQuantizer q;
+  q->set_mode(QuantMode::kAlq);
+  auto w = torch::randn({8, 3, 3, 3});
+  auto full = q->quantize(w, 2).effective;
+  for (double share : {0.0, 0.25, 0.5, 1.0}) {
+    q->set_quantized_share(share);
+    auto mixed = q->quantize(w, 2).effective;
+    int quantized = 0, floating = 0;
+    for (int64_t f = 0; f < 8; ++f) {
+      quantized += torch::equal(mixed[f], full[f]);
+      floating += torch::equal(mixed[f], w[f]);
+    }
+    EXPECT_EQ(quantized, static_cast<int>(share * 8)) << share;
+    EXPECT_EQ(floating, 8 - quantized) << share;
+  }
+}
+
+TEST(Quantizer, PruneBasesReachesTheTargetWhereItCostsLeast) {
+  torch::manual_seed(6);
+  // Layer 0 is exactly one basis (+-0.5): its extra bases are free to prune.
+  auto exact = torch::where(torch::randn({8, 8, 3, 3}) >= 0, 0.5, -0.5);
+  auto noisy = torch::randn({8, 8, 3, 3});
+  auto edge = torch::randn({4, 3, 3, 3});
+  std::vector<int> bases =
+      prune_bases({exact, noisy, edge}, {3, 3, 3}, {true, true, false}, /*target_bits=*/2.2);
+  EXPECT_EQ(bases[0], 1);
+  EXPECT_EQ(bases[1], 3);
+  EXPECT_EQ(bases[2], 3) << "a layer that is not prunable keeps its bases";
+  bases = prune_bases({exact, noisy, edge}, {3, 3, 3}, {true, true, false}, 1.0);
+  EXPECT_EQ(bases, (std::vector<int>{1, 1, 3})) << "stops when nothing is left to prune";
+}
+
+TEST(Trainer, LossFallsOverAFewStepsOnOneBatch) {
+  torch::manual_seed(7);
+  CodecNet model(tiny_config());
+  torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(3e-3));
+  // Smooth structure the code can describe (noise would have no better
+  // answer than its mean).
+  auto rows = torch::arange(32, torch::kFloat).view({1, 1, 32, 1});
+  auto cols = torch::arange(32, torch::kFloat).view({1, 1, 1, 32});
+  auto phase = torch::arange(6, torch::kFloat).view({2, 3, 1, 1});
+  auto x = 0.4 * torch::sin(rows / 5 + phase) * torch::cos(cols / 7 - phase);
+  auto loss_of = [&](Binarization binarization) {
+    auto result = model->forward(x, 2, {}, binarization);
+    return reconstruction_loss(x, result.reconstructions[0], false) +
+           reconstruction_loss(x, result.reconstructions[1], false);
+  };
+  const double first = loss_of(Binarization::kDeterministic).item<double>();
+  for (int step = 0; step < 100; ++step) {
+    auto loss = loss_of(Binarization::kStochastic);
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+  }
+  EXPECT_LT(loss_of(Binarization::kDeterministic).item<double>(), 0.75 * first);
+}
+
 // The exported binary network on the runtime kernels (float activations)
 // reproduces the training model with the same binary weights.
 TEST(TrainModel, RuntimeGraphMatchesTheTrainingModel) {
@@ -100,7 +176,10 @@ TEST(TrainModel, RuntimeGraphMatchesTheTrainingModel) {
   }
 }
 
-TEST(Trainer, ResumeContinuesExactly) {
+// Trains 6 steps straight and 4 + 2 with a kill between: binarization (with
+// the given options) starts at step 3, so the resumed half has to reload
+// what it set up (bases, mode, teacher).
+void expect_resume_continues_exactly(const std::function<void(TrainOptions&)>& configure) {
   testing::TempDir dir;
   TrainOptions o;
   o.data_dir = QC_TEST_DATA;
@@ -110,14 +189,15 @@ TEST(Trainer, ResumeContinuesExactly) {
   o.crop = 32;
   o.steps = 6;
   o.warmup = 2;
-  o.binarize_at = 0.5;  // the resumed half crosses into binarization
+  o.binarize_at = 0.5;
   o.threads = 1;
   o.validate_every = 1000;
+  configure(o);
 
   o.run_dir = dir.file("straight");
   train(o);
   o.run_dir = dir.file("resumed");
-  o.stop_at_step = 3;
+  o.stop_at_step = 4;
   train(o);
   o.stop_at_step = 0;
   o.resume = true;
@@ -125,11 +205,28 @@ TEST(Trainer, ResumeContinuesExactly) {
 
   CodecNet a = load_model(dir.file("straight") + "/checkpoint.pt");
   CodecNet b = load_model(dir.file("resumed") + "/checkpoint.pt");
+  EXPECT_EQ(a->quantizer()->mode(), o.alq ? QuantMode::kAlq : QuantMode::kQuantNet);
+  EXPECT_EQ(a->quantizer()->mode(), b->quantizer()->mode());
+  for (size_t i = 0; i < a->specs().size(); ++i) EXPECT_EQ(a->bases(i), b->bases(i));
   auto pa = a->named_parameters(), pb = b->named_parameters();
   ASSERT_EQ(pa.size(), pb.size());
   for (const auto& item : pa) {
     EXPECT_TRUE(torch::equal(item.value(), pb[item.key()])) << item.key();
   }
+}
+
+TEST(Trainer, ResumeContinuesExactly) {
+  expect_resume_continues_exactly([](TrainOptions&) {});
+}
+
+TEST(Trainer, ResumeContinuesExactlyWithAlqProgressiveAndDistillation) {
+  expect_resume_continues_exactly([](TrainOptions& o) {
+    o.alq = true;
+    o.bases = 2;
+    o.target_bits = 1.5;
+    o.progressive = 0.5;
+    o.distill = 1.0;
+  });
 }
 
 }  // namespace

@@ -39,6 +39,15 @@ int main(int argc, char** argv) {
   train->add_option("--stop-at-step", t.stop_at_step, "Stop with a checkpoint at this step (0: run the schedule)");
   train->add_option("--lr", t.lr, "Peak Adam learning rate");
   train->add_option("--binarize-at", t.binarize_at, "Fraction of steps with float weights");
+  train->add_flag("--alq", t.alq, "Binarize every layer with ALQ bases (default: QuantNet, 1 bit)");
+  train->add_option("--bases", t.bases, "ALQ: binary bases per layer when binarization starts")
+      ->check(CLI::Range(1, 8));
+  train->add_option("--target-bits", t.target_bits,
+                    "ALQ: prune bases to this average bits per weight (first/last layers kept)");
+  train->add_option("--progressive", t.progressive,
+                    "Share of the binary phase over which quantized filters grow from none to all")
+      ->check(CLI::Range(0.0, 1.0));
+  train->add_option("--distill", t.distill, "Weight of the L1 distance to the frozen float teacher");
   train->add_option("--beta-max", t.beta_max, "Final QuantNet annealing temperature");
   train->add_option("--regulariser", t.regulariser, "Weight of the +-1 regulariser");
   train->add_option("--edge-bases", t.edge_bases, "Binary bases of the first and last layers");
