@@ -43,9 +43,10 @@ double learning_rate(const TrainOptions& o, int64_t step) {
   return o.lr * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * t)));  // cosine to 5%
 }
 
-// QuantNet temperature: 2 when binarization starts, beta_max at 90% of steps.
+// QuantNet temperature: 2 when binarization starts, beta_max after 90% of
+// the binary phase.
 double annealed_beta(const TrainOptions& o, int64_t step) {
-  const double start = o.binarize_at * o.steps, end = 0.9 * o.steps;
+  const double start = o.binarize_at * o.steps, end = start + 0.9 * (o.steps - start);
   double t = std::clamp((step - start) / std::max(1.0, end - start), 0.0, 1.0);
   return 2.0 * std::pow(o.beta_max / 2.0, t);
 }
@@ -132,7 +133,11 @@ void train(const TrainOptions& o) {
   model->to(device);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(o.lr));
   TrainProgress progress;
-  if (o.resume) progress = load_training_state(checkpoint, optimizer);
+  if (o.resume) {
+    progress = load_training_state(checkpoint, optimizer);
+    std::fprintf(stderr, "resuming %s at step %lld (%s of training so far)\n", checkpoint.c_str(),
+                 static_cast<long long>(progress.step), format_duration(progress.wall_seconds).c_str());
+  }
   CodecNet teacher{nullptr};
   if (o.distill > 0 && progress.binarizing) teacher = load_teacher(teacher_path, device);
 

@@ -27,7 +27,7 @@ struct TrainOptions {
   double progressive = 0;       // share of the binary phase over which the quantized
                                 // filters grow from none to all (0: all at once)
   double distill = 0;           // weight of the L1 to a frozen float teacher (0: none)
-  double beta_max = 60;         // QuantNet annealing temperature reached at 90% of steps
+  double beta_max = 60;         // QuantNet temperature reached after 90% of the binary phase
   double regulariser = 0.05;    // weight of the QuantNet +-1 regulariser
   int edge_bases = 2;           // binary bases of the first and last layers
   double mask_probability = 0.5;  // share of tiles given a random stopping iteration

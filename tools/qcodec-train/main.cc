@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "base/error.h"
+#include "models/precision_report.h"
 #include "models/trainer.h"
 
 int main(int argc, char** argv) {
@@ -12,7 +13,9 @@ int main(int argc, char** argv) {
                "  qcodec-train train --data ../shared/data/train --run runs/main --max-minutes 120\n"
                "  qcodec-train train --run runs/main --resume\n"
                "  qcodec-train export --checkpoint runs/main/checkpoint.pt --calibration "
-               "../shared/data/train -o model.qcm"};
+               "../shared/data/train -o model.qcm\n"
+               "  qcodec-train report --checkpoint runs/main/checkpoint.pt --model model.qcm "
+               "--images ../shared/data/kodak"};
   app.require_subcommand(1);
 
   qc::TrainOptions t;
@@ -69,6 +72,15 @@ int main(int argc, char** argv) {
   exp->add_option("--bases", e.bases, "At least this many binary bases (ALQ) in every layer");
   exp->add_flag("-f,--force", e.overwrite, "Overwrite the output file");
 
+  qc::PrecisionOptions r;
+  CLI::App* report = app.add_subcommand(
+      "report", "MS-SSIM at uniform iterations (raw rate) of float weights, binary weights and the runtime");
+  report->add_option("--checkpoint", r.checkpoint, "checkpoint.pt of a run")->required();
+  report->add_option("--model", r.model, "The .qcm exported from that checkpoint")->required();
+  report->add_option("--images", r.images_dir, "Evaluation images (PNG/JPEG), e.g. Kodak")->required();
+  report->add_option("--iterations", r.iterations, "Iteration counts (0.125 bpp raw each)")->delimiter(',');
+  report->add_option("--threads", r.threads, "CPU threads");
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (train->parsed()) {
@@ -76,8 +88,20 @@ int main(int argc, char** argv) {
       std::copy(enc_cells.begin(), enc_cells.end(), t.arch.enc_cells);
       std::copy(dec_cells.begin(), dec_cells.end(), t.arch.dec_cells);
       qc::train(t);
-    } else {
+    } else if (exp->parsed()) {
       qc::export_model(e);
+    } else {
+      std::vector<qc::PrecisionRow> rows = qc::precision_report(r);
+      std::printf("| weights / activations |");
+      for (int i : r.iterations) std::printf(" %g bpp (%d it.) |", 0.125 * i, i);
+      std::printf("\n|---|");
+      for (size_t k = 0; k < r.iterations.size(); ++k) std::printf("---|");
+      std::printf("\n");
+      for (const auto& row : rows) {
+        std::printf("| %s |", row.name.c_str());
+        for (double m : row.msssim) std::printf(" %.4f |", m);
+        std::printf("\n");
+      }
     }
   } catch (const std::exception& ex) {
     std::fprintf(stderr, "qcodec-train: %s\n", ex.what());
