@@ -1,9 +1,14 @@
 // Binary range decoder matching RangeEncoder. Reads zeros past the end of its
 // input, so any byte string decodes (to garbage if it was not made by the
-// encoder) in time bounded by the number of bits asked for.
+// encoder). A valid stream is never read more than its lookahead plus the
+// trimmed flush bytes past its end: overran() flags input that is too short
+// for what is being decoded, so a tiny hostile payload cannot make the
+// decoder produce millions of near-free bits.
 #pragma once
 #include <cstddef>
 #include <cstdint>
+
+#include "entropy/range_coder_format.h"
 
 namespace qc::entropy {
 
@@ -33,12 +38,24 @@ class RangeDecoder {
   }
 
  private:
-  uint32_t next_byte() { return next_ < end_ ? *next_++ : 0; }
+  // Lookahead (4) + trimmed flush bytes (kFlushBytes) + margin.
+  static constexpr size_t kMaxBytesPastEnd = 4 + kFlushBytes + 4;
+
+ public:
+  bool overran() const { return past_end_ > kMaxBytesPastEnd; }
+
+ private:
+  uint32_t next_byte() {
+    if (next_ < end_) return *next_++;
+    ++past_end_;
+    return 0;
+  }
 
   const uint8_t* next_;
   const uint8_t* end_;
   uint32_t range_ = 0xFFFFFFFFu;
   uint32_t code_ = 0;
+  size_t past_end_ = 0;
 };
 
 }  // namespace qc::entropy

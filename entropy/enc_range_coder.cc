@@ -1,5 +1,7 @@
 #include "entropy/enc_range_coder.h"
 
+#include <algorithm>
+
 namespace qc::entropy {
 
 void RangeEncoder::shift_low() {
@@ -25,11 +27,14 @@ std::vector<uint8_t> RangeEncoder::finish() {
       break;
     }
   }
-  for (int i = 0; i < 5; ++i) shift_low();
+  for (size_t i = 0; i < kFlushBytes; ++i) shift_low();
   // The first byte is always 0 (the interval starts inside [0, 1)); the
   // decoder assumes it.
   std::vector<uint8_t> bytes(out_.begin() + 1, out_.end());
-  while (!bytes.empty() && bytes.back() == 0) bytes.pop_back();
+  // Zero bytes of the flush may go (the decoder reads zeros past the end),
+  // but no more: the decoder treats reading far past the end as corruption.
+  const size_t keep = bytes.size() - std::min<size_t>(bytes.size(), kFlushBytes);
+  while (bytes.size() > keep && bytes.back() == 0) bytes.pop_back();
   return bytes;
 }
 

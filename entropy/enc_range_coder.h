@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "entropy/range_coder_format.h"
+
 namespace qc::entropy {
 
 class RangeEncoder {

@@ -149,11 +149,13 @@ TEST(CodeCoder, RejectsBadShapes) {
 
 TEST(CodeCoder, GarbageInputDecodesWithoutCrashing) {
   test::SplitMix rng(11);
-  std::vector<uint8_t> junk(300);
+  std::vector<uint8_t> junk(2000);  // enough bytes for 5,760 codes
   for (uint8_t& b : junk) b = static_cast<uint8_t>(rng.next());
   const TileMap map = test::random_map(6, 6, 2, 5, 12);
   const CodeStack back = decode_codes(junk.data(), junk.size(), 5, 32, 6, 6, map, "junk");
   EXPECT_EQ(back.bits, masked(back, map).bits);
+  // Too few bytes for that many codes: refused, not decoded from zeros.
+  EXPECT_THROW(decode_codes(junk.data(), 100, 5, 32, 6, 6, map, "junk"), Error);
 }
 
 TEST(MapCoder, RoundTripsSmoothRandomAndEdgeMaps) {

@@ -37,11 +37,10 @@ void put_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
 }
 
 // A .qc file written field by field (layout: codec/bitstream.h), whatever the
-// fields say, with an empty payload (the range decoder reads zeros past the
-// end) and a valid checksum: what an attacker can make without write_qc's
-// checks.
+// fields say, with a payload of pseudo-random bytes (empty by default) and a
+// valid checksum: what an attacker can make without write_qc's checks.
 std::vector<uint8_t> crafted_qc(uint64_t fingerprint, int width, int height, int tile,
-                                int iterations, int code_channels) {
+                                int iterations, int code_channels, size_t payload_bytes = 0) {
   const int rows = (height + kCodeBlock - 1) / kCodeBlock, cols = (width + kCodeBlock - 1) / kCodeBlock;
   const TileMap map(tile, rows, cols, iterations);
   const std::vector<uint8_t> map_bytes = encode_tile_map(map, iterations);
@@ -57,6 +56,11 @@ std::vector<uint8_t> crafted_qc(uint64_t fingerprint, int width, int height, int
   put_le(out, map_bytes.size(), 4);
   put_le(out, 0, 4);
   out.insert(out.end(), map_bytes.begin(), map_bytes.end());
+  uint32_t state = 12345;
+  for (size_t i = 0; i < payload_bytes; ++i) {
+    state = state * 1664525u + 1013904223u;
+    out.push_back(static_cast<uint8_t>(state >> 24));
+  }
   put_le(out, 0, 4);  // checksum, set by seal_qc
   return fuzz::seal_qc(out.data(), out.size(), fingerprint);
 }
@@ -86,12 +90,23 @@ TEST(HostileQc, OtherCodeChannelsAreRefusedBeforeThePayload) {
 // Without a model (qcodec info) the code stack is bounded by the container:
 // iterations x code channels / 256 <= 16 bytes per pixel.
 TEST(HostileQc, ContainerAloneHoldsAtMostSixteenBytesPerPixel) {
-  const std::vector<uint8_t> file =
-      crafted_qc(fuzz::kQcSeedFingerprint, 512, 512, 1, kMaxIterations, kMaxCodeChannels);
+  const size_t code_bits = size_t{512 / 16} * (512 / 16) * kMaxIterations * kMaxCodeChannels;
+  const std::vector<uint8_t> file = crafted_qc(fuzz::kQcSeedFingerprint, 512, 512, 1, kMaxIterations,
+                                               kMaxCodeChannels, code_bits / 4);
   AllocationMeter meter;
   const QcFile read = read_qc(file.data(), file.size(), fuzz::kQcSeedFingerprint, "big.qc");
   EXPECT_EQ(read.codes.bits.size(), size_t{512} * 512 * 16);
   EXPECT_LT(meter.peak(), size_t{512} * 512 * 16 + (size_t{1} << 20));  // + coder state
+}
+
+// Found by fuzzing: a few payload bytes claiming millions of codes made the
+// range decoder produce near-free bits for tens of seconds. Reading far past
+// the payload's end is now corruption.
+TEST(HostileQc, PayloadTooShortForItsCodesIsRefusedEarly) {
+  const std::vector<uint8_t> file =
+      crafted_qc(fuzz::kQcSeedFingerprint, 4096, 4096, 1, kMaxIterations, kMaxCodeChannels, 64);
+  EXPECT_EQ(error_of([&] { read_qc(file.data(), file.size(), fuzz::kQcSeedFingerprint, "short.qc"); }),
+            "short.qc: code payload ends early (corrupt or truncated file)");
 }
 
 // Decoding memory grows with the pixels the file claims, by a fixed factor
@@ -102,9 +117,10 @@ TEST(HostileQc, DecodeMemoryGrowsByAFixedAmountPerPixel) {
   size_t peak[2], pixels[2];
   for (int i = 0; i < 2; ++i) {
     const int side = 64 << i;
+    const ArchConfig& c = model.qcm.config;
+    const size_t code_bits = size_t(side / 16) * (side / 16) * c.iterations * c.code_channels;
     const std::vector<uint8_t> file =
-        crafted_qc(model.fingerprint, side, side, 2, model.qcm.config.iterations,
-                   model.qcm.config.code_channels);
+        crafted_qc(model.fingerprint, side, side, 2, c.iterations, c.code_channels, code_bits / 4);
     AllocationMeter meter;
     decode(file.data(), file.size(), model, 1, "big.qc");
     peak[i] = meter.peak();
