@@ -188,11 +188,19 @@ void train(const TrainOptions& o) {
     auto keep = random_keep_masks(o.batch, o.crop / 16, o.crop / 16, o.train_iterations,
                                   o.mask_probability, device);
     auto result = model->forward(x, o.train_iterations, keep, Binarization::kStochastic);
-    auto loss = torch::zeros({}, x.options());
+    std::vector<torch::Tensor> losses;
     for (const auto& x_hat : result.reconstructions) {
-      loss = loss + reconstruction_loss(x, x_hat, o.ssim_weighted);
+      losses.push_back(reconstruction_loss(x, x_hat, o.ssim_weighted));
     }
-    loss = loss / o.train_iterations;
+    auto loss = torch::stack(losses).mean();  // reported; the gradient may weight iterations
+    auto objective = loss;
+    if (o.relative_iterations) {
+      // Each iteration's loss relative to its own size (the gradient of the
+      // mean of log losses, scaled back to the mean loss): late iterations,
+      // whose losses are small, keep learning.
+      auto all = torch::stack(losses);
+      objective = (all / all.detach()).mean() * loss.detach();
+    }
     auto distillation = torch::zeros({}, x.options());
     if (teacher) {
       CodecNetImpl::Result target;
@@ -205,7 +213,7 @@ void train(const TrainOptions& o) {
       }
       distillation = distillation / o.train_iterations;
     }
-    auto total = loss + (progress.binarizing ? o.regulariser : 0.0) * result.regulariser +
+    auto total = objective + (progress.binarizing ? o.regulariser : 0.0) * result.regulariser +
                  o.distill * distillation;
     optimizer.zero_grad();
     total.backward();

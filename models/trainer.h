@@ -32,6 +32,7 @@ struct TrainOptions {
   int edge_bases = 2;           // binary bases of the first and last layers
   double mask_probability = 0.5;  // share of tiles given a random stopping iteration
   bool ssim_weighted = true;    // SSIM-weighted L1 (else plain L1)
+  bool relative_iterations = false;  // weight each iteration's loss by 1 / its size
   int64_t validate_every = 500;
   double checkpoint_minutes = 5;
   bool resume = false;

@@ -219,13 +219,14 @@ TEST(Trainer, ResumeContinuesExactly) {
   expect_resume_continues_exactly([](TrainOptions&) {});
 }
 
-TEST(Trainer, ResumeContinuesExactlyWithAlqProgressiveAndDistillation) {
+TEST(Trainer, ResumeContinuesExactlyWithEveryBinaryPhaseOption) {
   expect_resume_continues_exactly([](TrainOptions& o) {
     o.alq = true;
     o.bases = 2;
     o.target_bits = 1.5;
     o.progressive = 0.5;
     o.distill = 1.0;
+    o.relative_iterations = true;
   });
 }
 

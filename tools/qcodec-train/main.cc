@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
   train->add_option("--edge-bases", t.edge_bases, "Binary bases of the first and last layers");
   train->add_option("--mask-probability", t.mask_probability, "Share of tiles with random stopping");
   train->add_flag("!--plain-l1", t.ssim_weighted, "Plain L1 instead of SSIM-weighted L1");
+  train->add_flag("--relative-iterations", t.relative_iterations,
+                  "Weight each iteration's loss by 1 / its size (late iterations keep learning)");
   train->add_option("--validate-every", t.validate_every, "Steps between validations");
   train->add_option("--checkpoint-minutes", t.checkpoint_minutes, "Minutes between checkpoints");
   train->add_option("--threads", t.threads, "CPU threads for LibTorch");
