@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# One binary-phase ablation run (models/TRAINING.md, session 2): continue a
+# float checkpoint for LEN steps of binarization with the given options, then
+# print the validation of the exact binary network that export writes.
+#   models/ablate_binary_phase.sh FLOAT_CHECKPOINT NAME [qcodec-train options...]
+# Environment: TRAINER (default build/tools/qcodec-train), DATA (default
+# ../shared/data/train), LEN (default 300), OUT (default runs/ablation).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ $# -lt 2 ]]; then
+  echo "usage: $0 FLOAT_CHECKPOINT NAME [qcodec-train options...]" >&2
+  exit 2
+fi
+float=$1 name=$2
+shift 2
+trainer=${TRAINER:-build/tools/qcodec-train}
+data=${DATA:-../shared/data/train}
+len=${LEN:-300}
+run=${OUT:-runs/ablation}/$name
+mkdir -p "$run"
+cp "$float" "$run/checkpoint.pt"
+# The checkpoint's step: a resume that stops at once prints it.
+start=$("$trainer" train --data "$data" --run "$run" --resume --stop-at-step 1 --threads 1 2>&1 |
+  sed -n 's/^resuming .* at step \([0-9]*\).*/\1/p')
+steps=$((start + len))
+at=$(python3 -c "print(($start + 0.5) / $steps)")
+t0=$(date +%s)
+"$trainer" train --data "$data" --run "$run" --resume --steps "$steps" --binarize-at "$at" \
+  --lr 2e-3 --train-iterations 16 --threads 1 --validate-every 100000 --checkpoint-minutes 30 \
+  "$@" >"$run/train.log" 2>&1
+echo "$name $(($(date +%s) - t0))s: $(grep '^validation' "$run/train.log" | tail -1)"
