@@ -66,6 +66,11 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
   torch::set_num_threads(o.threads);
   CodecNet model = load_model(o.checkpoint);
   model->eval();
+  CodecNet float_model = o.float_checkpoint.empty() ? model : load_model(o.float_checkpoint);
+  float_model->eval();
+  if (float_model->config().describe() != model->config().describe()) {
+    throw Error(o.float_checkpoint + ": not the architecture of " + o.checkpoint);
+  }
   const QuantMode binary_mode = model->quantizer()->mode();
   if (deepest < 1 || deepest > model->config().iterations) {
     throw Error("iterations must be in 1.." + std::to_string(model->config().iterations));
@@ -92,7 +97,7 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
     if (h == 0 || w == 0) throw Error(paths[n] + ": smaller than 16x16");
     x = x.slice(1, 0, h).slice(2, 0, w).contiguous();
     const std::vector<std::vector<double>> measured = {
-        scores(x, torch_reconstructions(model, x, deepest, QuantMode::kFloat, false), o.iterations),
+        scores(x, torch_reconstructions(float_model, x, deepest, QuantMode::kFloat, false), o.iterations),
         scores(x, torch_reconstructions(model, x, deepest, binary_mode, true), o.iterations),
         scores(x, runtime_reconstructions(float_net, x, deepest), o.iterations),
         scores(x, runtime_reconstructions(int8_net, x, deepest), o.iterations)};

@@ -9,7 +9,9 @@
 namespace qc {
 
 struct PrecisionOptions {
-  std::string checkpoint;        // latent weights: the float and binary (LibTorch) rows
+  std::string checkpoint;        // latent weights: the binary (LibTorch) row
+  std::string float_checkpoint;  // the float row (e.g. the run before binarization);
+                                 // empty: `checkpoint` with float weights
   std::string model;             // the exported .qcm: the runtime rows
   std::string images_dir;        // e.g. Kodak (evaluation only, never trained on)
   std::vector<int> iterations = {1, 2, 4, 8};

@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
       "report", "MS-SSIM at uniform iterations (raw rate) of float weights, binary weights and the runtime");
   report->add_option("--checkpoint", r.checkpoint, "checkpoint.pt of a run")->required();
   report->add_option("--model", r.model, "The .qcm exported from that checkpoint")->required();
+  report->add_option("--float-checkpoint", r.float_checkpoint,
+                     "Checkpoint for the float row (default: --checkpoint with float weights)");
   report->add_option("--images", r.images_dir, "Evaluation images (PNG/JPEG), e.g. Kodak")->required();
   report->add_option("--iterations", r.iterations, "Iteration counts (0.125 bpp raw each)")->delimiter(',');
   report->add_option("--threads", r.threads, "CPU threads");
