@@ -30,10 +30,11 @@ struct AllocationTables {
 // Estimated payload bits (1/256 bit) of giving each tile counts[tile] iterations.
 uint64_t allocation_cost(const AllocationTables& tables, const std::vector<uint8_t>& counts);
 
-// Every tile gets at least this many iterations: the network is trained
-// with every tile coded at least once, and a tile with no bits at all
-// (a flat gray guess the decoder never saw) hurts its neighbours too.
-constexpr int kMinTileIterations = 1;
+// Every tile gets at least this many iterations. 0: a tile may get no bits
+// at all (the decoder is trained with tiles that stop before the first
+// iteration and fills them from their coded neighbours), which is how the
+// rate goes below one iteration everywhere.
+constexpr int kMinTileIterations = 0;
 
 // The allocation with the most quality whose estimated cost fits in budget
 // (1/256 bit); every tile gets kMinTileIterations if nothing more fits. No

@@ -21,13 +21,15 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kTileCodes = 2;         // stopping masks per 2x2 code positions (32x32 px)
 
-// Random per-tile stopping: a share of the tiles stops at a random iteration,
-// after which its bits are zero, so the decoder learns what absent bits mean.
+// Random per-tile stopping: a share of the tiles stops at a random iteration
+// (0: no bits at all), after which its bits are zero, so the decoder learns
+// what absent bits mean. Tiles are 32 px: crops of 64 px or more also teach
+// it neighbours coded to different depths.
 std::vector<torch::Tensor> random_keep_masks(int64_t batch, int64_t rows, int64_t cols,
                                              int iterations, double probability,
                                              const torch::Device& device) {
   const int64_t ty = (rows + kTileCodes - 1) / kTileCodes, tx = (cols + kTileCodes - 1) / kTileCodes;
-  auto stop = torch::randint(1, iterations + 1, {batch, 1, ty, tx});
+  auto stop = torch::randint(0, iterations + 1, {batch, 1, ty, tx});
   auto stopping = torch::rand({batch, 1, ty, tx}) < probability;
   stop = torch::where(stopping, stop, torch::full_like(stop, iterations));
   stop = stop.repeat_interleave(kTileCodes, 2).repeat_interleave(kTileCodes, 3);

@@ -97,9 +97,11 @@ TEST(Codec, RateControlLandsInTheWindow) {
     }
   }
   const double pixels = 256.0 * 192;
-  // Targets spread over the rates where this model still gains quality.
+  // Targets spread over the rates where this model still gains quality,
+  // and one below a single iteration everywhere (some tiles get no bits).
   const double top = encode(big, model, iterations(3)).bytes.size() * 8 / pixels;
-  for (double bpp : {0.45 * top, 0.7 * top, top}) {
+  const double one = encode(big, model, iterations(1)).bytes.size() * 8 / pixels;
+  for (double bpp : {0.5 * one, 0.45 * top, 0.7 * top, top}) {
     EncodeOptions o;
     o.bpp = bpp;
     o.threads = 1;
