@@ -14,7 +14,7 @@ with `qcodec metric`. Prints and writes (JSON) per target:
     (from `qcodec info --json`).
 
 usage: measure_codec.py QCODEC DATASET OUT.json [--bpp 0.125,0.25,0.5,1]
-       [--uniform 12] [--threads 2] [--limit N] [--model FILE]
+       [--uniform 12] [--threads 2] [--limit N] [--model FILE] [--alloc RULE]
 """
 import argparse
 import glob
@@ -64,6 +64,7 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--model", default="")
+    p.add_argument("--alloc", default="", help="qcodec --alloc rule of the adaptive encodes (default: its own)")
     a = p.parse_args()
     model_flags = ["--model", a.model] if a.model else []
     targets = [float(b) for b in a.bpp.split(",")]
@@ -75,7 +76,8 @@ def main():
         qc, png = os.path.join(tmp, "x.qc"), os.path.join(tmp, "x.png")
         for n, image in enumerate(images):
             name = os.path.basename(image)
-            settings = [("adaptive", t, ["--bpp", str(t)]) for t in targets]
+            alloc = ["--alloc", a.alloc] if a.alloc else []
+            settings = [("adaptive", t, ["--bpp", str(t)] + alloc) for t in targets]
             settings += [("uniform", k, ["--iterations", str(k)]) for k in range(1, a.uniform + 1)]
             for mode, setting, flags in settings:
                 _, enc_s = run([a.qcodec, "encode", image, "-o", qc, "-f", "--quiet",
