@@ -114,7 +114,7 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
   if (rule == AllocationRule::kThreshold) {
     lo = -1.0;
     hi = 1.0 + 1e-6;
-  } else if (rule == AllocationRule::kUniform) {
+  } else if (rule == AllocationRule::kUniform || rule == AllocationRule::kTopUp) {
     lo = 0.0;
     hi = best_uniform_count(t) + 0.5;
   } else {
@@ -125,7 +125,8 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
   auto counts_at = [&](double knob) {
     switch (rule) {
       case AllocationRule::kThreshold: return counts_for_threshold(t, static_cast<float>(knob));
-      case AllocationRule::kUniform: return counts_for_uniform(t, knob);
+      case AllocationRule::kUniform:
+      case AllocationRule::kTopUp: return counts_for_uniform(t, knob);
       case AllocationRule::kLagrangian: break;
     }
     return counts_for_lambda(t, knob);

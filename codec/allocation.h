@@ -15,6 +15,7 @@ enum class AllocationRule {
   kThreshold,   // each tile gets the fewest iterations that reach a common quality
   kLagrangian,  // each tile maximises quality - lambda * bits (equal marginal gain per bit)
   kUniform,     // every tile the same count (the rate lands on the count below the target)
+  kTopUp,       // the largest uniform count that fits, the rest spent by gain per bit
 };
 
 struct AllocationTables {

@@ -29,7 +29,7 @@ struct EncodeOptions {
   int iterations = 0;
   int threads = 0;  // 0 = all cores
   int tile = 2;     // allocation tile side in 16x16 code blocks
-  AllocationRule rule = AllocationRule::kLagrangian;
+  AllocationRule rule = AllocationRule::kTopUp;
   // For a rate target, also code with a uniform allocation and keep the file
   // with the higher MS-SSIM (twice the work).
   bool compare_uniform = true;

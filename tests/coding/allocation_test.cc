@@ -64,11 +64,12 @@ TEST_P(AllocationRules, ExtremeBudgets) {
 
 INSTANTIATE_TEST_SUITE_P(Both, AllocationRules,
                          ::testing::Values(AllocationRule::kThreshold, AllocationRule::kLagrangian,
-                                           AllocationRule::kUniform),
+                                           AllocationRule::kUniform, AllocationRule::kTopUp),
                          [](const ::testing::TestParamInfo<AllocationRule>& info) {
                            switch (info.param) {
                              case AllocationRule::kThreshold: return "Threshold";
                              case AllocationRule::kLagrangian: return "Lagrangian";
+                             case AllocationRule::kTopUp: return "TopUp";
                              case AllocationRule::kUniform: break;
                            }
                            return "Uniform";
@@ -80,6 +81,17 @@ TEST(Allocation, LagrangianBeatsUniformAtEqualCost) {
   const uint64_t budget = allocation_cost(t, uniform);
   std::vector<uint8_t> adaptive = allocate(t, budget, AllocationRule::kLagrangian);
   EXPECT_GT(total_quality(t, adaptive), total_quality(t, uniform));
+}
+
+TEST(Allocation, TopUpKeepsTheUniformCountAndSpendsTheRest) {
+  AllocationTables t = synthetic_tables(60, 12);
+  const uint64_t budget = allocation_cost(t, std::vector<uint8_t>(t.tiles, 4)) * 6 / 5;
+  const std::vector<uint8_t> uniform = allocate(t, budget, AllocationRule::kUniform);
+  const std::vector<uint8_t> topped = allocate(t, budget, AllocationRule::kTopUp);
+  ASSERT_EQ(uniform[0], 4);
+  for (int tile = 0; tile < t.tiles; ++tile) EXPECT_GE(topped[tile], uniform[tile]) << tile;
+  EXPECT_GT(allocation_cost(t, topped), allocation_cost(t, uniform));
+  EXPECT_GT(total_quality(t, topped), total_quality(t, uniform));
 }
 
 TEST(Allocation, ThresholdEqualisesQuality) {
@@ -103,7 +115,8 @@ TEST(Allocation, NeverSpendsOnIterationsThatLowerQuality) {
       t.quality[static_cast<size_t>(tile) * (t.iterations + 1) + k] = t.quality_at(tile, 2) - 0.01f * k;
     }
   }
-  for (AllocationRule rule : {AllocationRule::kThreshold, AllocationRule::kLagrangian, AllocationRule::kUniform}) {
+  for (AllocationRule rule : {AllocationRule::kThreshold, AllocationRule::kLagrangian, AllocationRule::kUniform,
+                              AllocationRule::kTopUp}) {
     for (uint8_t c : allocate(t, UINT64_MAX / 2, rule)) EXPECT_LE(c, 2) << static_cast<int>(rule);
   }
 }

@@ -28,7 +28,8 @@ void run_encode(EncodeCommand& o) {
   o.codec.threads = o.common.threads;
   o.codec.rule = o.rule == "threshold" ? AllocationRule::kThreshold
                  : o.rule == "uniform"  ? AllocationRule::kUniform
-                                        : AllocationRule::kLagrangian;
+                 : o.rule == "lagrangian" ? AllocationRule::kLagrangian
+                                        : AllocationRule::kTopUp;
   o.codec.compare_uniform = o.rule == "best";
   EncodeResult result =
       encode(decoded.image, model, o.codec, progress_line("encoding " + o.input, o.common.quiet));
@@ -62,10 +63,11 @@ void add_encode_command(CLI::App& app) {
   bpp->excludes(quality)->excludes(iterations);
   quality->excludes(iterations);
   command->add_option("--alloc", o->rule,
-                      "bit allocation for --bpp: best (lagrangian or uniform, whichever decodes "
-                      "with the higher MS-SSIM; default), lagrangian, threshold or uniform "
-                      "(every tile the same count, at or below the target)")
-      ->check(CLI::IsMember({"best", "lagrangian", "threshold", "uniform"}));
+                      "bit allocation for --bpp: best (topup or uniform, whichever decodes with "
+                      "the higher MS-SSIM; default), topup (the largest uniform count that fits, "
+                      "the rest of the budget by quality gain per bit), lagrangian, threshold, "
+                      "or uniform (every tile the same count, at or below the target)")
+      ->check(CLI::IsMember({"best", "lagrangian", "threshold", "uniform", "topup"}));
   add_common_options(*command, o->common);
   command->callback([o, command] {
     if (command->count("--bpp") + command->count("--quality") + command->count("--iterations") == 0) {
