@@ -13,6 +13,18 @@ W, H, PAD = 420, 260, 50
 COLOURS = {"0.25": "#1f77b4", "1": "#d62728"}
 
 
+def phases(rows, binary):
+    """Runs of consecutive rows measured with the given kind of weights."""
+    segments, current = [], []
+    for r in rows:
+        if r["val_binary_weights"] == binary:
+            current.append(r)
+        elif current:
+            segments.append(current)
+            current = []
+    return segments + ([current] if current else [])
+
+
 def panel(rows, x_key, x_label, x0):
     xs = [float(r[x_key]) for r in rows]
     ys = [float(r[k]) for r in rows for k in ("val_msssim_0.25bpp", "val_msssim_1bpp")]
@@ -29,12 +41,13 @@ def panel(rows, x_key, x_label, x0):
         out.append(f'<text x="{sx(xv):.1f}" y="{H - PAD + 14}" text-anchor="middle" font-size="10">{xv:.0f}</text>')
     for rate, key in (("0.25", "val_msssim_0.25bpp"), ("1", "val_msssim_1bpp")):
         for binary, dash in (("0", ""), ("1", ' stroke-dasharray="5,3"')):
-            pts = [(sx(float(r[x_key])), sy(float(r[key]))) for r in rows if r["val_binary_weights"] == binary]
-            if not pts:
-                continue
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
-            out.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS[rate]}" stroke-width="2"{dash}/>')
-            out += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{COLOURS[rate]}"/>' for x, y in pts]
+            # One line per contiguous phase: a float phase between two
+            # binary ones must not be bridged.
+            for segment in phases(rows, binary):
+                pts = [(sx(float(r[x_key])), sy(float(r[key]))) for r in segment]
+                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+                out.append(f'<polyline points="{path}" fill="none" stroke="{COLOURS[rate]}" stroke-width="2"{dash}/>')
+                out += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{COLOURS[rate]}"/>' for x, y in pts]
     return out
 
 
