@@ -70,7 +70,9 @@ class Encoder {
       EncodeResult uniform = control_rate(AllocationRule::kUniform, true);
       // Both files are at most 1% over the target; quality decides.
       const bool uniform_better = quality(uniform_reconstruction_) > quality(adaptive_reconstruction_);
-      return uniform_better ? std::move(uniform) : std::move(adaptive);
+      EncodeResult& kept = uniform_better ? uniform : adaptive;
+      kept.passes = passes_;  // the work of both
+      return std::move(kept);
     }
     analyse(iterations_);
     return control_quality();

@@ -37,10 +37,10 @@ void run_encode(EncodeCommand& o) {
   if (!result.target_met) std::cerr << "qcodec: warning: target not met: " << result.note << "\n";
   if (!o.common.quiet) {
     const Image& im = decoded.image;
-    std::printf("%s -> %s: %dx%d, %zu bytes, %.4f bpp, %d iterations max, %d passes\n",
+    std::printf("%s -> %s: %dx%d, %zu bytes, %.4f bpp, %d iterations max, %d coding pass%s\n",
                 o.input.c_str(), o.output.c_str(), im.width, im.height, result.bytes.size(),
                 result.bytes.size() * 8.0 / (double(im.width) * im.height), result.map.max_count(),
-                result.passes);
+                result.passes, result.passes == 1 ? "" : "es");
   }
 }
 
