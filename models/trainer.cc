@@ -24,14 +24,25 @@ constexpr int kTileCodes = 2;         // stopping masks per 2x2 code positions (
 // Random per-tile stopping: a share of the tiles stops at a random iteration
 // (0: no bits at all), after which its bits are zero, so the decoder learns
 // what absent bits mean. Tiles are 32 px: crops of 64 px or more also teach
-// it neighbours coded to different depths.
+// it neighbours coded to different depths. A share `allocation_share` of the
+// crops is masked the way the encoder allocates instead: one count for the
+// whole crop, half the tiles one iteration deeper and some two, so the
+// decoder sees the mixes that rate control makes (with independent stops
+// they are rare, and topping a uniform allocation up by an iteration on
+// some tiles decoded worse than not spending the bits).
 std::vector<torch::Tensor> random_keep_masks(int64_t batch, int64_t rows, int64_t cols,
                                              int iterations, double probability,
-                                             const torch::Device& device) {
+                                             double allocation_share, const torch::Device& device) {
   const int64_t ty = (rows + kTileCodes - 1) / kTileCodes, tx = (cols + kTileCodes - 1) / kTileCodes;
   auto stop = torch::randint(0, iterations + 1, {batch, 1, ty, tx});
   auto stopping = torch::rand({batch, 1, ty, tx}) < probability;
   stop = torch::where(stopping, stop, torch::full_like(stop, iterations));
+  if (allocation_share > 0) {  // no extra draws otherwise: older runs resume exactly
+    auto deeper = (torch::rand({batch, 1, ty, tx}) < 0.5).to(torch::kLong) +
+                  (torch::rand({batch, 1, ty, tx}) < 0.15).to(torch::kLong);
+    auto allocated = (torch::randint(0, iterations, {batch, 1, 1, 1}) + deeper).clamp_max(iterations);
+    stop = torch::where(torch::rand({batch, 1, 1, 1}) < allocation_share, allocated, stop);
+  }
   stop = stop.repeat_interleave(kTileCodes, 2).repeat_interleave(kTileCodes, 3);
   stop = stop.slice(2, 0, rows).slice(3, 0, cols);
   std::vector<torch::Tensor> keep;
@@ -188,7 +199,7 @@ void train(const TrainOptions& o) {
 
     auto x = data.sample(o.batch, o.crop).to(device);
     auto keep = random_keep_masks(o.batch, o.crop / 16, o.crop / 16, o.train_iterations,
-                                  o.mask_probability, device);
+                                  o.mask_probability, o.allocation_masks, device);
     auto result = model->forward(x, o.train_iterations, keep, Binarization::kStochastic);
     std::vector<torch::Tensor> losses;
     for (const auto& x_hat : result.reconstructions) {

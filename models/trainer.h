@@ -31,6 +31,7 @@ struct TrainOptions {
   double regulariser = 0.05;    // weight of the QuantNet +-1 regulariser
   int edge_bases = 2;           // binary bases of the first and last layers
   double mask_probability = 0.5;  // share of tiles given a random stopping iteration
+  double allocation_masks = 0;  // share of crops masked like an allocation (see trainer.cc)
   bool ssim_weighted = true;    // SSIM-weighted L1 (else plain L1)
   bool relative_iterations = false;  // weight each iteration's loss by 1 / its size
   int64_t validate_every = 500;

@@ -227,6 +227,7 @@ TEST(Trainer, ResumeContinuesExactlyWithEveryBinaryPhaseOption) {
     o.progressive = 0.5;
     o.distill = 1.0;
     o.relative_iterations = true;
+    o.allocation_masks = 0.5;
   });
 }
 

@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
   train->add_option("--regulariser", t.regulariser, "Weight of the +-1 regulariser");
   train->add_option("--edge-bases", t.edge_bases, "Binary bases of the first and last layers");
   train->add_option("--mask-probability", t.mask_probability, "Share of tiles with random stopping");
+  train->add_option("--allocation-masks", t.allocation_masks,
+                    "Share of crops whose stopping masks look like an allocation: one count for the "
+                    "crop, some tiles one or two iterations deeper")
+      ->check(CLI::Range(0.0, 1.0));
   train->add_flag("!--plain-l1", t.ssim_weighted, "Plain L1 instead of SSIM-weighted L1");
   train->add_flag("--relative-iterations", t.relative_iterations,
                   "Weight each iteration's loss by 1 / its size (late iterations keep learning)");
