@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# One binary-phase ablation run (models/TRAINING.md, session 2): continue a
-# float checkpoint for LEN steps of binarization with the given options, then
-# print the validation of the exact binary network that export writes.
-#   models/ablate_binary_phase.sh FLOAT_CHECKPOINT NAME [qcodec-train options...]
+# One ablation run (models/TRAINING.md): continue a float checkpoint for LEN
+# steps with the given options, then print the final validation. PHASE=binary
+# (default) binarizes from the first step and validates the exact binary
+# network that export writes; PHASE=float keeps float weights.
+#   models/ablate.sh FLOAT_CHECKPOINT NAME [qcodec-train options...]
 # Environment: TRAINER (default build/tools/qcodec-train), DATA (default
-# ../shared/data/train), LEN (default 300), OUT (default runs/ablation).
+# ../shared/data/train), LEN (default 300), OUT (default runs/ablation),
+# PHASE (binary or float).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $# -lt 2 ]]; then
@@ -23,7 +25,11 @@ cp "$float" "$run/checkpoint.pt"
 start=$("$trainer" train --data "$data" --run "$run" --resume --stop-at-step 1 --threads 1 2>&1 |
   sed -n 's/^resuming .* at step \([0-9]*\).*/\1/p')
 steps=$((start + len))
-at=$(python3 -c "print(($start + 0.5) / $steps)")
+case ${PHASE:-binary} in
+  binary) at=$(python3 -c "print(($start + 0.5) / $steps)") ;;
+  float) at=1 ;;
+  *) echo "PHASE must be binary or float" >&2; exit 2 ;;
+esac
 t0=$(date +%s)
 "$trainer" train --data "$data" --run "$run" --resume --steps "$steps" --binarize-at "$at" \
   --lr 2e-3 --train-iterations 16 --threads 1 --validate-every 100000 --checkpoint-minutes 30 \
