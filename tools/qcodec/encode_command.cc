@@ -1,6 +1,7 @@
 // qcodec encode IN [-o OUT] (--bpp R | --quality Q | --iterations N)
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "base/error.h"
@@ -10,6 +11,13 @@
 
 namespace qc::cli {
 namespace {
+
+// --alloc names; "best" codes topup and uniform and keeps the better decode.
+const std::map<std::string, AllocationRule> kAllocationRules = {
+    {"best", AllocationRule::kTopUp},          {"topup", AllocationRule::kTopUp},
+    {"lagrangian", AllocationRule::kLagrangian}, {"threshold", AllocationRule::kThreshold},
+    {"uniform", AllocationRule::kUniform},
+};
 
 struct EncodeCommand {
   std::string input, output, rule = "best";
@@ -26,10 +34,7 @@ void run_encode(EncodeCommand& o) {
   }
   Model model = load_model(o.common.model);
   o.codec.threads = o.common.threads;
-  o.codec.rule = o.rule == "threshold" ? AllocationRule::kThreshold
-                 : o.rule == "uniform"  ? AllocationRule::kUniform
-                 : o.rule == "lagrangian" ? AllocationRule::kLagrangian
-                                        : AllocationRule::kTopUp;
+  o.codec.rule = kAllocationRules.at(o.rule);
   o.codec.compare_uniform = o.rule == "best";
   EncodeResult result =
       encode(decoded.image, model, o.codec, progress_line("encoding " + o.input, o.common.quiet));
@@ -67,7 +72,7 @@ void add_encode_command(CLI::App& app) {
                       "the higher MS-SSIM; default), topup (the largest uniform count that fits, "
                       "the rest of the budget by quality gain per bit), lagrangian, threshold, "
                       "or uniform (every tile the same count, at or below the target)")
-      ->check(CLI::IsMember({"best", "lagrangian", "threshold", "uniform", "topup"}));
+      ->check(CLI::IsMember(kAllocationRules));
   add_common_options(*command, o->common);
   command->callback([o, command] {
     if (command->count("--bpp") + command->count("--quality") + command->count("--iterations") == 0) {
