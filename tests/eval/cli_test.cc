@@ -58,8 +58,9 @@ TEST_F(EvalCli, WritesTableJsonAndPlot) {
   std::string svg = slurp(out / "rd.svg");
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
   EXPECT_NE(svg.find("JPEG XL"), std::string::npos);
-  std::string log = slurp(dir_ / "log");
-  EXPECT_NE(log.find("jpeg"), std::string::npos);  // the summary table
+  std::string summary = slurp(out / "summary.txt");
+  EXPECT_NE(summary.find("jxl"), std::string::npos);
+  EXPECT_NE(slurp(dir_ / "log").find(summary), std::string::npos);  // printed and written alike
 }
 
 TEST_F(EvalCli, BadArgumentsFailWithOneLine) {

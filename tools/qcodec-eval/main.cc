@@ -145,7 +145,9 @@ int run(int argc, char** argv) {
                              {panel("MS-SSIM (dB)", curves, published, true),
                               panel("PSNR (dB)", curves, published, false)},
                              max_bpp));
-  std::printf("%s", qc::summary_text(curves).c_str());
+  const std::string summary = qc::summary_text(curves);
+  write_text(out_dir + "/summary.txt", summary);
+  std::printf("%s", summary.c_str());
   std::fprintf(stderr, "qcodec-eval: results in %s\n", out_dir.c_str());
   return 0;
 }
