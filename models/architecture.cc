@@ -15,6 +15,9 @@ void ArchConfig::validate() const {
             (cell == CellType::kGru || cell == CellType::kLstm);
   for (int c : enc_cells) ok = ok && positive(c, 4096);
   for (int c : dec_cells) ok = ok && positive(c, 4096) && c % 4 == 0;
+  ok = ok && (residual_gains.empty() ||
+               (!one_shot && static_cast<int>(residual_gains.size()) == iterations));
+  for (float g : residual_gains) ok = ok && g >= 1.0f / 64 && g <= 64;  // also rejects NaN
   if (!ok) throw Error("invalid network architecture: " + describe());
 }
 
@@ -26,6 +29,11 @@ std::string ArchConfig::describe() const {
   for (int c : dec_cells) s << "/" << c;
   s << " k" << input_kernel << "/" << hidden_kernel << " iters " << iterations << " priming "
     << priming;
+  if (one_shot) s << " one-shot";
+  if (!residual_gains.empty()) {
+    s << " gains";
+    for (float g : residual_gains) s << " " << g;
+  }
   return s.str();
 }
 

@@ -11,7 +11,13 @@
 //   decoder:  d0 = conv1x1 (code -> dec_conv)                       H/16
 //             for k in 0..3: dk+1 = depth_to_space2(cell(dk))       H/8 .. H
 //             out = conv1x1 (dec_cells[3]/4 -> 3)                   H
-//   reconstruction is additive: x_hat_i = x_hat_{i-1} + out_i.
+//   reconstruction is additive: x_hat_i = x_hat_{i-1} + out_i / g_i, where
+//   the encoder of iteration i sees g_i * (x - x_hat_{i-1}). The fixed
+//   residual gains g_i (1 when absent) keep every iteration's input and
+//   output at the scale of the first one, so a late iteration's small
+//   correction is not drowned by the error of binary weights.
+//   Or one-shot (Toderici 2017): x_hat_i = out_i, the decoder predicting the
+//   whole image every iteration (no gains).
 // A cell is a ConvGRU or ConvLSTM: its input conv (kernel input_kernel,
 // stride s) and its hidden conv (hidden_kernel, stride 1) each produce
 // gates x hidden channels, added before the gate nonlinearities.
@@ -35,6 +41,13 @@ struct ArchConfig {
   int hidden_kernel = 3;  // kernel of every cell's hidden-state conv
   int iterations = 16;    // maximum coding iterations
   int priming = 0;        // extra decoder steps on the first code
+  bool one_shot = false;  // x_hat_i = out_i instead of the additive update
+  std::vector<float> residual_gains;  // g_i per iteration; empty: all 1
+
+  // Residual gain of iteration i (0-based).
+  float gain(int i) const {
+    return static_cast<size_t>(i) < residual_gains.size() ? residual_gains[i] : 1.0f;
+  }
 
   // Pixels per code position along each side (4 stride-2 stages).
   static constexpr int kStride = 16;

@@ -19,7 +19,9 @@ torch::Tensor encode_arch(CodecNet& model) {
   return torch::tensor(v, torch::kInt64);
 }
 
-CodecNet decode_arch(const torch::Tensor& t, const std::string& path) {
+// `reconstruction` holds the optional one_shot and residual_gains entries.
+CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction,
+                     const std::string& path) {
   auto v = t.to(torch::kInt64).contiguous();
   const int64_t* p = v.data_ptr<int64_t>();
   const int64_t fixed = 8 + 3 + 4;
@@ -35,6 +37,13 @@ CodecNet decode_arch(const torch::Tensor& t, const std::string& path) {
   c.priming = p[7];
   for (int k = 0; k < 3; ++k) c.enc_cells[k] = p[8 + k];
   for (int k = 0; k < 4; ++k) c.dec_cells[k] = p[11 + k];
+  c.one_shot = reconstruction.one_shot;
+  c.residual_gains = reconstruction.residual_gains;
+  try {
+    c.validate();
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
   CodecNet model(c);
   const int64_t layers = static_cast<int64_t>(model->specs().size());
   // Checkpoints written before the quantizer mode was stored end after the bases.
@@ -65,6 +74,10 @@ void save_checkpoint(const std::string& path, CodecNet& model, torch::optim::Opt
                      const TrainProgress& progress) {
   torch::serialize::OutputArchive archive;
   archive.write("arch", encode_arch(model));
+  // Reconstruction fields, absent from checkpoints written before them.
+  const std::vector<float>& gains = model->config().residual_gains;
+  if (!gains.empty()) archive.write("residual_gains", torch::tensor(gains, torch::kFloat32));
+  if (model->config().one_shot) archive.write("one_shot", torch::tensor(int64_t{1}, torch::kInt64));
   torch::serialize::OutputArchive model_archive, optimizer_archive;
   model->save(model_archive);
   optimizer.save(optimizer_archive);
@@ -95,7 +108,14 @@ CodecNet load_model(const std::string& path) {
   // teacher mid-run) never changes what a resumed run samples.
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   const torch::Tensor rng = generator.get_state();
-  CodecNet model = decode_arch(arch, path);
+  ArchConfig reconstruction;
+  torch::Tensor gains, one_shot;
+  if (archive.try_read("residual_gains", gains)) {
+    gains = gains.to(torch::kFloat32).contiguous();
+    reconstruction.residual_gains.assign(gains.data_ptr<float>(), gains.data_ptr<float>() + gains.numel());
+  }
+  if (archive.try_read("one_shot", one_shot)) reconstruction.one_shot = one_shot.item<int64_t>() != 0;
+  CodecNet model = decode_arch(arch, reconstruction, path);
   generator.set_state(rng);
   torch::serialize::InputArchive model_archive;
   archive.read("model", model_archive);

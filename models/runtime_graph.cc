@@ -99,6 +99,12 @@ class Encoder : public EncoderState::Impl {
   void step(const float* residual, int8_t* bits) override {
     ThreadPool& pool = net_.pool();
     const size_t plane = static_cast<size_t>(height_) * width_;
+    const float gain = net_.config().gain(iteration_++);
+    if (gain != 1.0f) {
+      scaled_.resize(3 * plane);
+      for (size_t i = 0; i < scaled_.size(); ++i) scaled_[i] = residual[i] * gain;
+      residual = scaled_.data();
+    }
     image_.allocate();
     pool.parallel_for(height_, [&](int, int y) {
       for (int x = 0; x < width_; ++x)
@@ -144,7 +150,9 @@ class Encoder : public EncoderState::Impl {
   const PackedConv& binarizer_;
   std::vector<RuntimeCell<T>> cells_;
   std::vector<RowScratch> scratch_;
+  std::vector<float> scaled_;  // the residual times this iteration's gain
   PaddedTensor<T> image_, cell_in_[3], code_in_;
+  int iteration_ = 0;
 };
 
 template <class T>
@@ -202,11 +210,13 @@ class Decoder : public DecoderState::Impl {
                      scale, next, pool);
       }
     const size_t plane = static_cast<size_t>(height_) * width_;
+    const float gain = net_.config().gain(iteration_);
+    const bool one_shot = net_.config().one_shot;
     for_each_row(out_, out_in_, pool, scratch_, [&](int y, const float* row) {
       for (int x = 0; x < width_; ++x)
         for (int c = 0; c < 3; ++c) {
           float& dst = x_hat[c * plane + static_cast<size_t>(y) * width_ + x];
-          dst = dst + row[x * 3 + c];
+          dst = one_shot ? row[x * 3 + c] : dst + row[x * 3 + c] / gain;
         }
     });
     out_in_.release();

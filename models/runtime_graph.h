@@ -60,7 +60,8 @@ class EncoderState {
  public:
   EncoderState(const RuntimeNetwork& net, int height, int width);
   ~EncoderState();
-  // residual: 3 x H x W; bits: code_channels x H/16 x W/16, written -1/+1.
+  // residual: 3 x H x W (x - x_hat; the step applies the iteration's residual
+  // gain itself); bits: code_channels x H/16 x W/16, written -1/+1.
   void step(const float* residual, int8_t* bits);
   size_t state_bytes() const;  // the recurrent state
 
@@ -75,7 +76,9 @@ class DecoderState {
   DecoderState(const RuntimeNetwork& net, int height, int width);
   ~DecoderState();
   // bits: code_channels x H/16 x W/16 in {-1, 0, +1}; adds this iteration's
-  // output to x_hat (3 x H x W). The first call also runs the priming steps.
+  // output (divided by its residual gain) to x_hat (3 x H x W), or, for a
+  // one-shot network, replaces x_hat with it. The first call also runs the
+  // priming steps.
   void step(const int8_t* bits, float* x_hat);
   size_t state_bytes() const;  // the recurrent state
 

@@ -50,6 +50,13 @@ CodecNetImpl::CodecNetImpl(const ArchConfig& config) : config_(config), specs_(l
   for (int k = 0; k < 4; ++k) dec_cells_.push_back(cell_layers(dec_cell_name(k)));
 }
 
+void CodecNetImpl::set_residual_gains(std::vector<float> gains) {
+  ArchConfig c = config_;
+  c.residual_gains = std::move(gains);
+  c.validate();
+  config_ = std::move(c);
+}
+
 CodecNetImpl::Weights CodecNetImpl::quantized_weights() {
   Weights out;
   out.regulariser = torch::zeros({}, weights_[0].options());
@@ -127,12 +134,14 @@ CodecNetImpl::Result CodecNetImpl::forward(const torch::Tensor& x, int iteration
   result.regulariser = w.regulariser;
   auto x_hat = torch::zeros_like(x);
   for (int i = 0; i < iterations; ++i) {
-    auto bits = encode(w, x - x_hat, enc, binarization);
+    const double gain = config_.gain(i);
+    auto bits = encode(w, (x - x_hat) * gain, enc, binarization);
     if (i < static_cast<int>(keep.size()) && keep[i].defined()) bits = bits * keep[i];
     if (i == 0) {
       for (int p = 0; p < config_.priming; ++p) decode(w, bits, dec);
     }
-    x_hat = x_hat + decode(w, bits, dec);
+    auto out = decode(w, bits, dec);
+    x_hat = config_.one_shot ? out : x_hat + out / gain;
     result.reconstructions.push_back(x_hat);
   }
   return result;

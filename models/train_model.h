@@ -24,6 +24,8 @@ class CodecNetImpl : public torch::nn::Module {
   explicit CodecNetImpl(const ArchConfig& config);
 
   const ArchConfig& config() const { return config_; }
+  // Fixed per-iteration residual gains (architecture.h); validated.
+  void set_residual_gains(std::vector<float> gains);
   const std::vector<LayerSpec>& specs() const { return specs_; }
   // Binary bases per layer: the first and last layers may keep more.
   int bases(size_t layer) const { return layer_bases_[layer]; }

@@ -56,6 +56,14 @@ double learning_rate(const TrainOptions& o, int64_t step) {
   return o.lr * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * t)));  // cosine to 5%
 }
 
+// Curriculum over iterations: short unrolls (cheaper steps) first, growing
+// linearly to the full count over the first `curriculum` of the schedule.
+int unrolled_iterations(const TrainOptions& o, int64_t step) {
+  if (o.curriculum <= 0) return o.train_iterations;
+  const double t = std::clamp(step / std::max(1.0, o.curriculum * o.steps), 0.0, 1.0);
+  return std::min(o.train_iterations, 2 + static_cast<int>(t * (o.train_iterations - 1)));
+}
+
 // QuantNet temperature: 2 when binarization starts, beta_max after 90% of
 // the binary phase.
 double annealed_beta(const TrainOptions& o, int64_t step) {
@@ -116,6 +124,29 @@ CodecNet load_teacher(const std::string& path, const torch::Device& device) {
   return teacher;
 }
 
+// Residual gains g_i = rms(x) / rms(residual before iteration i), measured
+// on training crops with the network as it is (architecture.h: the encoder
+// then sees every iteration's residual at the scale of the image).
+std::vector<float> measure_residual_gains(CodecNet& model, TrainingSet& data, int crop,
+                                          const torch::Device& device) {
+  torch::NoGradGuard no_grad;
+  const int iterations = model->config().iterations;
+  std::vector<double> energy(iterations, 0.0);
+  for (int batch = 0; batch < 8; ++batch) {
+    auto x = data.sample(8, crop).to(device);
+    auto result = model->forward(x, iterations - 1, {}, Binarization::kDeterministic);
+    energy[0] += x.pow(2).mean().item<double>();
+    for (int i = 1; i < iterations; ++i) {
+      energy[i] += (x - result.reconstructions[i - 1]).pow(2).mean().item<double>();
+    }
+  }
+  std::vector<float> gains;
+  for (int i = 0; i < iterations; ++i) {
+    gains.push_back(static_cast<float>(std::clamp(std::sqrt(energy[0] / energy[i]), 1.0, 64.0)));
+  }
+  return gains;
+}
+
 std::string format_duration(double seconds) {
   char buf[32];
   int s = static_cast<int>(seconds);
@@ -157,6 +188,10 @@ void train(const TrainOptions& o) {
   std::fprintf(stderr, "loading images from %s ...\n", o.data_dir.c_str());
   TrainingSet data(o.data_dir, kHoldoutEvery);
   const torch::Tensor validation = data.validation_crops(kValidationSide);
+  if (o.residual_gains && model->config().residual_gains.empty()) {
+    model->set_residual_gains(measure_residual_gains(model, data, o.crop, device));
+    std::fprintf(stderr, "residual gains measured: %s\n", model->config().describe().c_str());
+  }
   if (!validation.defined()) {
     std::fprintf(stderr, "no held-out image is %d px or larger: no validation\n", kValidationSide);
   }
@@ -197,10 +232,11 @@ void train(const TrainOptions& o) {
     model->quantizer()->set_beta(progress.beta);
     model->quantizer()->set_quantized_share(progress.binarizing ? quantized_share(o, step) : 1.0);
 
+    const int iterations = unrolled_iterations(o, step);
     auto x = data.sample(o.batch, o.crop).to(device);
-    auto keep = random_keep_masks(o.batch, o.crop / 16, o.crop / 16, o.train_iterations,
+    auto keep = random_keep_masks(o.batch, o.crop / 16, o.crop / 16, iterations,
                                   o.mask_probability, o.allocation_masks, device);
-    auto result = model->forward(x, o.train_iterations, keep, Binarization::kStochastic);
+    auto result = model->forward(x, iterations, keep, Binarization::kStochastic);
     std::vector<torch::Tensor> losses;
     for (const auto& x_hat : result.reconstructions) {
       losses.push_back(reconstruction_loss(x, x_hat, o.ssim_weighted));
@@ -219,12 +255,12 @@ void train(const TrainOptions& o) {
       CodecNetImpl::Result target;
       {
         torch::NoGradGuard no_grad;
-        target = teacher->forward(x, o.train_iterations, keep, Binarization::kStochastic);
+        target = teacher->forward(x, iterations, keep, Binarization::kStochastic);
       }
-      for (int i = 0; i < o.train_iterations; ++i) {
+      for (int i = 0; i < iterations; ++i) {
         distillation = distillation + (result.reconstructions[i] - target.reconstructions[i]).abs().mean();
       }
-      distillation = distillation / o.train_iterations;
+      distillation = distillation / iterations;
     }
     auto total = objective + (progress.binarizing ? o.regulariser : 0.0) * result.regulariser +
                  o.distill * distillation;

@@ -13,6 +13,8 @@ struct TrainOptions {
   std::string run_dir;          // checkpoint.pt, log.csv
   ArchConfig arch;
   int train_iterations = 8;     // coding iterations unrolled per step
+  double curriculum = 0;        // share of the schedule over which the unrolled
+                                // iterations grow from 2 to train_iterations (0: none)
   int batch = 32;
   int crop = 32;                // square crop side, multiple of 16
   int64_t steps = 100000;       // length of the learning-rate schedule
@@ -34,6 +36,7 @@ struct TrainOptions {
   double allocation_masks = 0;  // share of crops masked like an allocation (see trainer.cc)
   bool ssim_weighted = true;    // SSIM-weighted L1 (else plain L1)
   bool relative_iterations = false;  // weight each iteration's loss by 1 / its size
+  bool residual_gains = false;  // give a network without gains the measured ones
   int64_t validate_every = 500;
   double checkpoint_minutes = 5;
   bool resume = false;

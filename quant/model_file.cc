@@ -1,9 +1,11 @@
 // .qcm layout, all integers little-endian:
-//   header  "QCM1" | u32 version (1) | u64 body size | u64 compressed body size
+//   header  "QCM1" | u32 version (1 or 2) | u64 body size | u64 compressed body size
 //   body    zstd frame of:
 //             config: u8 cell, i32 enc_conv, i32 enc_cells[3], i32 code_channels,
 //                     i32 dec_conv, i32 dec_cells[4], i32 input_kernel,
-//                     i32 hidden_kernel, i32 iterations, i32 priming
+//                     i32 hidden_kernel, i32 iterations, i32 priming,
+//                     version 2 only: u8 one_shot, u32 gain count (0 or
+//                     iterations), f32 residual_gains[gain count]
 //             u32 layer count, then per layer:
 //                     u32 name length, name bytes, u32 bases, f32 input_scale,
 //                     u8 has_bias, u64 bits[bases * out * row_words],
@@ -24,7 +26,15 @@ namespace qc {
 namespace {
 
 constexpr char kMagic[4] = {'Q', 'C', 'M', '1'};
-constexpr uint32_t kVersion = 1;
+// Version 2 adds the reconstruction fields (one-shot, residual gains); a
+// model with neither is still written as version 1, so every model has one
+// encoding (and one fingerprint).
+constexpr uint32_t kVersionPlain = 1;
+constexpr uint32_t kVersionReconstruction = 2;
+
+uint32_t version_of(const ArchConfig& c) {
+  return c.one_shot || !c.residual_gains.empty() ? kVersionReconstruction : kVersionPlain;
+}
 constexpr size_t kHeaderBytes = 4 + 4 + 8 + 8;
 constexpr size_t kTrailerBytes = 8;
 
@@ -108,9 +118,14 @@ void write_config(Writer& w, const ArchConfig& c) {
   w.i32(c.hidden_kernel);
   w.i32(c.iterations);
   w.i32(c.priming);
+  if (version_of(c) == kVersionReconstruction) {
+    w.u8(c.one_shot ? 1 : 0);
+    w.u32(static_cast<uint32_t>(c.residual_gains.size()));
+    for (float g : c.residual_gains) w.f32(g);
+  }
 }
 
-ArchConfig read_config(Reader& r) {
+ArchConfig read_config(Reader& r, uint32_t version) {
   ArchConfig c;
   uint8_t cell = r.u8();
   if (cell > static_cast<uint8_t>(CellType::kLstm)) r.fail("unknown cell type " + std::to_string(cell));
@@ -124,6 +139,15 @@ ArchConfig read_config(Reader& r) {
   c.hidden_kernel = r.i32();
   c.iterations = r.i32();
   c.priming = r.i32();
+  if (version == kVersionReconstruction) {
+    const uint8_t one_shot = r.u8();
+    if (one_shot > 1) r.fail("bad reconstruction flag");
+    c.one_shot = one_shot == 1;
+    const uint32_t gains = r.u32();
+    if (gains != 0 && gains != static_cast<uint32_t>(c.iterations)) r.fail("bad residual gain count");
+    c.residual_gains.resize(gains);
+    for (float& g : c.residual_gains) g = r.f32();
+  }
   try {
     c.validate();
   } catch (const Error& e) {
@@ -239,7 +263,7 @@ std::vector<uint8_t> serialize_qcm(const QcmModel& model) {
 
   Writer file;
   file.bytes(kMagic, 4);
-  file.u32(kVersion);
+  file.u32(version_of(model.config));
   file.u64(raw.size());
   file.u64(packed.size());
   file.bytes(packed.data(), packed.size());
@@ -255,7 +279,8 @@ QcmModel parse_qcm(const uint8_t* data, size_t size, const std::string& source) 
     fail("not a qcodec model (.qcm) file");
   Reader header(data + 4, kHeaderBytes - 4, source);
   uint32_t version = header.u32();
-  if (version != kVersion) fail("unsupported model version " + std::to_string(version));
+  if (version != kVersionPlain && version != kVersionReconstruction)
+    fail("unsupported model version " + std::to_string(version));
   uint64_t raw_size = header.u64();
   uint64_t packed_size = header.u64();
   if (raw_size > kMaxQcmBodyBytes) fail("model body larger than the limit");
@@ -273,7 +298,7 @@ QcmModel parse_qcm(const uint8_t* data, size_t size, const std::string& source) 
 
   Reader r(raw.data(), raw.size(), source);
   QcmModel model;
-  model.config = read_config(r);
+  model.config = read_config(r, version);
   const std::vector<LayerSpec> specs = layers(model.config);
   uint32_t count = r.u32();
   if (count > static_cast<uint32_t>(kMaxQcmLayers) || count != specs.size())

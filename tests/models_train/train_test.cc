@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 #include <functional>
 
+#include "base/error.h"
 #include "models/checkpoint.h"
 #include "models/export.h"
 #include "models/loss.h"
@@ -135,9 +137,13 @@ TEST(Trainer, LossFallsOverAFewStepsOnOneBatch) {
 
 // The exported binary network on the runtime kernels (float activations)
 // reproduces the training model with the same binary weights.
-TEST(TrainModel, RuntimeGraphMatchesTheTrainingModel) {
+void expect_runtime_graph_matches_training_model(bool one_shot,
+                                                  const std::vector<float>& residual_gains) {
   torch::manual_seed(3);
-  CodecNet model(tiny_config());
+  ArchConfig config = tiny_config();
+  config.one_shot = one_shot;
+  config.residual_gains = residual_gains;
+  CodecNet model(config);
   model->set_bases(layer_index(model->specs(), "enc.conv"), 2);
   model->eval();
   model->quantizer()->set_hard(true);
@@ -176,6 +182,31 @@ TEST(TrainModel, RuntimeGraphMatchesTheTrainingModel) {
   }
 }
 
+TEST(TrainModel, RuntimeGraphMatchesTheTrainingModel) {
+  expect_runtime_graph_matches_training_model(false, {});
+}
+
+TEST(TrainModel, RuntimeGraphMatchesTheTrainingModelWithResidualGains) {
+  expect_runtime_graph_matches_training_model(false, {1.0f, 3.0f, 5.5f, 8.0f});
+}
+
+TEST(TrainModel, RuntimeGraphMatchesTheTrainingModelOneShot) {
+  expect_runtime_graph_matches_training_model(true, {});
+}
+
+TEST(TrainModel, ResidualGainsMustCoverEveryIterationWithinLimits) {
+  CodecNet model(tiny_config());  // 4 iterations
+  EXPECT_THROW(model->set_residual_gains({1.0f, 2.0f}), Error);
+  EXPECT_THROW(model->set_residual_gains({1.0f, 2.0f, 0.0f, 2.0f}), Error);
+  EXPECT_THROW(model->set_residual_gains({1.0f, 2.0f, NAN, 2.0f}), Error);
+  model->set_residual_gains({1.0f, 2.0f, 3.0f, 4.0f});
+  EXPECT_EQ(model->config().gain(3), 4.0f);
+  ArchConfig one_shot = tiny_config();
+  one_shot.one_shot = true;
+  one_shot.residual_gains = {1.0f, 2.0f, 3.0f, 4.0f};
+  EXPECT_THROW(one_shot.validate(), Error) << "gains belong to additive reconstruction";
+}
+
 // Trains 6 steps straight and 4 + 2 with a kill between: binarization (with
 // the given options) starts at step 3, so the resumed half has to reload
 // what it set up (bases, mode, teacher).
@@ -207,6 +238,10 @@ void expect_resume_continues_exactly(const std::function<void(TrainOptions&)>& c
   CodecNet b = load_model(dir.file("resumed") + "/checkpoint.pt");
   EXPECT_EQ(a->quantizer()->mode(), o.alq ? QuantMode::kAlq : QuantMode::kQuantNet);
   EXPECT_EQ(a->quantizer()->mode(), b->quantizer()->mode());
+  EXPECT_EQ(a->config().residual_gains, b->config().residual_gains);
+  EXPECT_EQ(a->config().one_shot, o.arch.one_shot);
+  EXPECT_EQ(b->config().one_shot, o.arch.one_shot);
+  EXPECT_EQ(a->config().residual_gains.empty(), !o.residual_gains);
   for (size_t i = 0; i < a->specs().size(); ++i) EXPECT_EQ(a->bases(i), b->bases(i));
   auto pa = a->named_parameters(), pb = b->named_parameters();
   ASSERT_EQ(pa.size(), pb.size());
@@ -219,6 +254,14 @@ TEST(Trainer, ResumeContinuesExactly) {
   expect_resume_continues_exactly([](TrainOptions&) {});
 }
 
+TEST(Trainer, ResumeContinuesExactlyOneShotWithCurriculum) {
+  expect_resume_continues_exactly([](TrainOptions& o) {
+    o.arch.one_shot = true;
+    o.train_iterations = 3;
+    o.curriculum = 0.5;
+  });
+}
+
 TEST(Trainer, ResumeContinuesExactlyWithEveryBinaryPhaseOption) {
   expect_resume_continues_exactly([](TrainOptions& o) {
     o.alq = true;
@@ -228,6 +271,7 @@ TEST(Trainer, ResumeContinuesExactlyWithEveryBinaryPhaseOption) {
     o.distill = 1.0;
     o.relative_iterations = true;
     o.allocation_masks = 0.5;
+    o.residual_gains = true;
   });
 }
 

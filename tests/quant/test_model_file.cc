@@ -71,6 +71,27 @@ TEST(ModelFile, RoundTripKeepsEverything) {
   EXPECT_NE(qcm_fingerprint(bytes), qcm_fingerprint(serialize_qcm(random_qcm_model(small_config(), 2, 8))));
 }
 
+TEST(ModelFile, ReconstructionFieldsRoundTripAsVersion2) {
+  QcmModel plain = random_qcm_model(small_config(), 1, 5);
+  QcmModel gained = plain;
+  for (int i = 0; i < gained.config.iterations; ++i) gained.config.residual_gains.push_back(1.0f + 0.5f * i);
+  std::vector<uint8_t> plain_bytes = serialize_qcm(plain), gained_bytes = serialize_qcm(gained);
+  EXPECT_EQ(plain_bytes[4], 1) << "a model without gains keeps version 1 (and its fingerprint)";
+  EXPECT_EQ(gained_bytes[4], 2);
+  QcmModel back = parse_qcm(gained_bytes.data(), gained_bytes.size(), "m.qcm");
+  EXPECT_EQ(back.config.residual_gains, gained.config.residual_gains);
+  EXPECT_TRUE(parse_qcm(plain_bytes.data(), plain_bytes.size(), "m.qcm").config.residual_gains.empty());
+  EXPECT_EQ(serialize_qcm(back), gained_bytes);
+  gained.config.residual_gains.pop_back();
+  EXPECT_THROW(serialize_qcm(gained), Error);
+
+  QcmModel one_shot = plain;
+  one_shot.config.one_shot = true;
+  std::vector<uint8_t> one_shot_bytes = serialize_qcm(one_shot);
+  EXPECT_EQ(one_shot_bytes[4], 2);
+  EXPECT_TRUE(parse_qcm(one_shot_bytes.data(), one_shot_bytes.size(), "m.qcm").config.one_shot);
+}
+
 TEST(ModelFile, EveryTruncationIsRejected) {
   std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(small_config(), 1, 3));
   for (size_t n = 0; n < bytes.size(); ++n) {

@@ -34,7 +34,14 @@ int main(int argc, char** argv) {
   train->add_option("--code-channels", t.arch.code_channels, "Bits per 16x16 block per iteration");
   train->add_option("--iterations", t.arch.iterations, "Maximum coding iterations of the model");
   train->add_option("--priming", t.arch.priming, "Extra decoder steps on the first code");
+  train->add_flag("--one-shot", t.arch.one_shot,
+                  "One-shot reconstruction: the decoder predicts the whole image every iteration "
+                  "(default: additive)");
   train->add_option("--train-iterations", t.train_iterations, "Iterations unrolled per training step");
+  train->add_option("--curriculum", t.curriculum,
+                    "Share of the schedule over which the unrolled iterations grow from 2 to "
+                    "--train-iterations (0: all from the start)")
+      ->check(CLI::Range(0.0, 1.0));
   train->add_option("--batch", t.batch, "Crops per step");
   train->add_option("--crop", t.crop, "Crop side in pixels (multiple of 16)");
   train->add_option("--steps", t.steps, "Length of the learning-rate and binarization schedule");
@@ -62,6 +69,9 @@ int main(int argc, char** argv) {
   train->add_flag("!--plain-l1", t.ssim_weighted, "Plain L1 instead of SSIM-weighted L1");
   train->add_flag("--relative-iterations", t.relative_iterations,
                   "Weight each iteration's loss by 1 / its size (late iterations keep learning)");
+  train->add_flag("--residual-gains", t.residual_gains,
+                  "Give a network without residual gains ones measured on training crops "
+                  "(each iteration's residual scaled to the image's size)");
   train->add_option("--validate-every", t.validate_every, "Steps between validations");
   train->add_option("--checkpoint-minutes", t.checkpoint_minutes, "Minutes between checkpoints");
   train->add_option("--threads", t.threads, "CPU threads for LibTorch");
