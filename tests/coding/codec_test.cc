@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "codec/bitstream.h"
 #include "codec/image_io.h"
+#include "eval/metrics.h"
 #include "quant/random_model.h"
 #include "tests/models_runtime/small_network.h"
 
@@ -115,6 +116,28 @@ TEST(Codec, RateControlLandsInTheWindow) {
       EXPECT_GE(real, bpp * 0.95) << "bpp " << bpp;
     }
   }
+}
+
+// --alloc best: codes topup and uniform, keeps the one that decodes better.
+TEST(Codec, CompareUniformKeepsTheBetterOfTopUpAndUniform) {
+  Model model = small_model();
+  Image image = noise_image(128, 96, 3);
+  EncodeOptions o;
+  o.threads = 1;
+  o.bpp = 0.5 * encode(image, model, iterations(3)).bytes.size() * 8 / (128.0 * 96);
+  const std::vector<uint8_t> topup = encode(image, model, o).bytes;
+  o.rule = AllocationRule::kUniform;
+  const std::vector<uint8_t> uniform = encode(image, model, o).bytes;
+  o.rule = AllocationRule::kTopUp;
+  o.compare_uniform = true;
+  const EncodeResult best = encode(image, model, o);
+  ASSERT_NE(topup, uniform) << "the comparison needs two different files";
+  ASSERT_TRUE(best.bytes == topup || best.bytes == uniform);
+  const std::vector<uint8_t>& other = best.bytes == topup ? uniform : topup;
+  auto quality = [&](const std::vector<uint8_t>& bytes) {
+    return ms_ssim(image, decode(bytes.data(), bytes.size(), model, 1, "x.qc"));
+  };
+  EXPECT_GE(quality(best.bytes), quality(other));
 }
 
 TEST(Codec, UnreachableRateIsReported) {

@@ -20,7 +20,7 @@ const std::map<std::string, AllocationRule> kAllocationRules = {
 };
 
 struct EncodeCommand {
-  std::string input, output, rule = "best";
+  std::string input, output, rule = "topup";
   EncodeOptions codec;
   CommonOptions common;
 };
@@ -68,10 +68,11 @@ void add_encode_command(CLI::App& app) {
   bpp->excludes(quality)->excludes(iterations);
   quality->excludes(iterations);
   command->add_option("--alloc", o->rule,
-                      "bit allocation for --bpp: best (topup or uniform, whichever decodes with "
-                      "the higher MS-SSIM; default), topup (the largest uniform count that fits, "
-                      "the rest of the budget by quality gain per bit), lagrangian, threshold, "
-                      "or uniform (every tile the same count, at or below the target)")
+                      "bit allocation for --bpp: topup (default: the largest uniform count that "
+                      "fits, the rest of the budget by quality gain per bit), best (topup or "
+                      "uniform, whichever decodes with the higher MS-SSIM; twice the work), "
+                      "lagrangian, threshold, or uniform (every tile the same count, at or below "
+                      "the target)")
       ->check(CLI::IsMember(kAllocationRules));
   add_common_options(*command, o->common);
   command->callback([o, command] {
