@@ -60,7 +60,7 @@ qc::PlotPanel panel(const std::string& y_label, const std::vector<qc::Curve>& cu
 int run(int argc, char** argv) {
   CLI::App app{"qcodec-eval: rate-distortion evaluation against baseline codecs"};
   std::string dataset_dir, name, out_dir = "eval-out", anchors_dir, model_path;
-  std::vector<double> rates = {0.0625, 0.125, 0.25, 0.5, 0.75, 1.0};
+  std::vector<double> rates = {0.0625, 0.125, 0.25, 0.5, 0.75, 1.0, 2.0};
   std::vector<std::string> baselines = qc::baseline_names();
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   app.add_option("--dataset", dataset_dir, "Folder of PNG/JPEG images")->required();
