@@ -57,6 +57,15 @@ void CodecNetImpl::set_residual_gains(std::vector<float> gains) {
   config_ = std::move(c);
 }
 
+void CodecNetImpl::extend_iterations(int iterations) {
+  if (iterations <= config_.iterations) return;
+  ArchConfig c = config_;
+  c.iterations = iterations;
+  if (!c.residual_gains.empty()) c.residual_gains.resize(iterations, c.residual_gains.back());
+  c.validate();
+  config_ = std::move(c);
+}
+
 CodecNetImpl::Weights CodecNetImpl::quantized_weights() {
   Weights out;
   out.regulariser = torch::zeros({}, weights_[0].options());

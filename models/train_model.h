@@ -26,6 +26,9 @@ class CodecNetImpl : public torch::nn::Module {
   const ArchConfig& config() const { return config_; }
   // Fixed per-iteration residual gains (architecture.h); validated.
   void set_residual_gains(std::vector<float> gains);
+  // Raises the maximum iteration count (no-op when not larger); the new
+  // iterations repeat the last residual gain.
+  void extend_iterations(int iterations);
   const std::vector<LayerSpec>& specs() const { return specs_; }
   // Binary bases per layer: the first and last layers may keep more.
   int bases(size_t layer) const { return layer_bases_[layer]; }

@@ -115,8 +115,9 @@ void start_binarization(const TrainOptions& o, CodecNet& model, torch::optim::Op
   }
 }
 
-CodecNet load_teacher(const std::string& path, const torch::Device& device) {
+CodecNet load_teacher(const std::string& path, int iterations, const torch::Device& device) {
   CodecNet teacher = load_model(path);
+  teacher->extend_iterations(iterations);  // as far as the student (its gains too)
   teacher->quantizer()->set_mode(QuantMode::kFloat);
   teacher->to(device);
   teacher->eval();
@@ -158,9 +159,6 @@ std::string format_duration(double seconds) {
 
 void train(const TrainOptions& o) {
   if (o.crop % ArchConfig::kStride != 0) throw Error("--crop must be a multiple of 16");
-  if (o.train_iterations < 1 || o.train_iterations > o.arch.iterations) {
-    throw Error("--train-iterations must be in 1.." + std::to_string(o.arch.iterations));
-  }
   torch::set_num_threads(o.threads);
   torch::manual_seed(o.seed);
   torch::Device device(o.device);
@@ -170,6 +168,11 @@ void train(const TrainOptions& o) {
   if (o.target_bits > 0 && !o.alq) throw Error("--target-bits needs --alq");
 
   CodecNet model = o.resume ? load_model(checkpoint) : CodecNet(o.arch);
+  model->extend_iterations(o.extend_iterations);
+  const int max_iterations = model->config().iterations;
+  if (o.train_iterations < 1 || o.train_iterations > max_iterations) {
+    throw Error("--train-iterations must be in 1.." + std::to_string(max_iterations));
+  }
   if (!o.resume) {
     model->set_bases(layer_index(model->specs(), "enc.conv"), o.edge_bases);
     model->set_bases(layer_index(model->specs(), "dec.out"), o.edge_bases);
@@ -183,7 +186,7 @@ void train(const TrainOptions& o) {
                  static_cast<long long>(progress.step), format_duration(progress.wall_seconds).c_str());
   }
   CodecNet teacher{nullptr};
-  if (o.distill > 0 && progress.binarizing) teacher = load_teacher(teacher_path, device);
+  if (o.distill > 0 && progress.binarizing) teacher = load_teacher(teacher_path, max_iterations, device);
 
   std::fprintf(stderr, "loading images from %s ...\n", o.data_dir.c_str());
   TrainingSet data(o.data_dir, kHoldoutEvery);
@@ -223,7 +226,7 @@ void train(const TrainOptions& o) {
     const bool binarizing = step >= o.binarize_at * o.steps;
     if (binarizing && !progress.binarizing) {
       start_binarization(o, model, optimizer, progress, teacher_path);
-      if (o.distill > 0) teacher = load_teacher(teacher_path, device);
+      if (o.distill > 0) teacher = load_teacher(teacher_path, max_iterations, device);
     }
     progress.binarizing = binarizing;
     progress.beta = progress.binarizing ? annealed_beta(o, step) : 1.0;

@@ -254,6 +254,40 @@ TEST(Trainer, ResumeContinuesExactly) {
   expect_resume_continues_exactly([](TrainOptions&) {});
 }
 
+// --extend-iterations: a resumed run trains more iterations than the
+// network was built with, the new ones at the last residual gain.
+TEST(Trainer, ExtendIterationsOnResumeRepeatsTheLastGain) {
+  testing::TempDir dir;
+  TrainOptions o;
+  o.data_dir = QC_TEST_DATA;
+  o.run_dir = dir.file("run");
+  o.arch = tiny_config();  // 4 iterations
+  o.train_iterations = 4;
+  o.batch = 2;
+  o.crop = 32;
+  o.steps = 2;
+  o.warmup = 1;
+  o.binarize_at = 1;
+  o.threads = 1;
+  o.validate_every = 1000;
+  o.residual_gains = true;
+  train(o);
+  const std::vector<float> gains = load_model(o.run_dir + "/checkpoint.pt")->config().residual_gains;
+  ASSERT_EQ(gains.size(), 4u);
+
+  o.resume = true;
+  o.steps = 3;
+  o.train_iterations = 6;
+  EXPECT_THROW(train(o), Error) << "6 unrolled iterations of a 4-iteration network";
+  o.extend_iterations = 6;
+  train(o);
+  CodecNet extended = load_model(o.run_dir + "/checkpoint.pt");
+  EXPECT_EQ(extended->config().iterations, 6);
+  std::vector<float> expected = gains;
+  expected.resize(6, gains.back());
+  EXPECT_EQ(extended->config().residual_gains, expected);
+}
+
 TEST(Trainer, ResumeContinuesExactlyOneShotWithCurriculum) {
   expect_resume_continues_exactly([](TrainOptions& o) {
     o.arch.one_shot = true;

@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
   train->add_flag("--residual-gains", t.residual_gains,
                   "Give a network without residual gains ones measured on training crops "
                   "(each iteration's residual scaled to the image's size)");
+  train->add_option("--extend-iterations", t.extend_iterations,
+                    "With --resume: raise the network's maximum iteration count to this (new "
+                    "iterations repeat the last residual gain)");
   train->add_option("--validate-every", t.validate_every, "Steps between validations");
   train->add_option("--checkpoint-minutes", t.checkpoint_minutes, "Minutes between checkpoints");
   train->add_option("--threads", t.threads, "CPU threads for LibTorch");
