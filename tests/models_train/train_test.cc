@@ -207,22 +207,29 @@ TEST(TrainModel, ResidualGainsMustCoverEveryIterationWithinLimits) {
   EXPECT_THROW(one_shot.validate(), Error) << "gains belong to additive reconstruction";
 }
 
+// A few-step run of the tiny network on the test images, one thread.
+TrainOptions tiny_run(int steps, int train_iterations) {
+  TrainOptions o;
+  o.data_dir = QC_TEST_DATA;
+  o.arch = tiny_config();
+  o.train_iterations = train_iterations;
+  o.batch = 2;
+  o.crop = 32;
+  o.steps = steps;
+  o.warmup = 1;
+  o.threads = 1;
+  o.validate_every = 1000;
+  return o;
+}
+
 // Trains 6 steps straight and 4 + 2 with a kill between: binarization (with
 // the given options) starts at step 3, so the resumed half has to reload
 // what it set up (bases, mode, teacher).
 void expect_resume_continues_exactly(const std::function<void(TrainOptions&)>& configure) {
   testing::TempDir dir;
-  TrainOptions o;
-  o.data_dir = QC_TEST_DATA;
-  o.arch = tiny_config();
-  o.train_iterations = 2;
-  o.batch = 2;
-  o.crop = 32;
-  o.steps = 6;
+  TrainOptions o = tiny_run(6, 2);
   o.warmup = 2;
   o.binarize_at = 0.5;
-  o.threads = 1;
-  o.validate_every = 1000;
   configure(o);
 
   o.run_dir = dir.file("straight");
@@ -258,18 +265,9 @@ TEST(Trainer, ResumeContinuesExactly) {
 // network was built with, the new ones at the last residual gain.
 TEST(Trainer, ExtendIterationsOnResumeRepeatsTheLastGain) {
   testing::TempDir dir;
-  TrainOptions o;
-  o.data_dir = QC_TEST_DATA;
+  TrainOptions o = tiny_run(2, 4);  // a 4-iteration network
   o.run_dir = dir.file("run");
-  o.arch = tiny_config();  // 4 iterations
-  o.train_iterations = 4;
-  o.batch = 2;
-  o.crop = 32;
-  o.steps = 2;
-  o.warmup = 1;
   o.binarize_at = 1;
-  o.threads = 1;
-  o.validate_every = 1000;
   o.residual_gains = true;
   train(o);
   const std::vector<float> gains = load_model(o.run_dir + "/checkpoint.pt")->config().residual_gains;
