@@ -39,12 +39,12 @@ CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction,
   for (int k = 0; k < 4; ++k) c.dec_cells[k] = p[11 + k];
   c.one_shot = reconstruction.one_shot;
   c.residual_gains = reconstruction.residual_gains;
+  CodecNet model{nullptr};
   try {
-    c.validate();
+    model = CodecNet(c);  // validates c
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }
-  CodecNet model(c);
   const int64_t layers = static_cast<int64_t>(model->specs().size());
   // Checkpoints written before the quantizer mode was stored end after the bases.
   if (v.numel() != fixed + layers && v.numel() != fixed + layers + 1) {

@@ -99,17 +99,16 @@ class Encoder : public EncoderState::Impl {
   void step(const float* residual, int8_t* bits) override {
     ThreadPool& pool = net_.pool();
     const size_t plane = static_cast<size_t>(height_) * width_;
+    // The residual gain is applied pixel by pixel as the input is stored: no
+    // scaled copy of the image is kept.
     const float gain = net_.config().gain(iteration_++);
-    if (gain != 1.0f) {
-      scaled_.resize(3 * plane);
-      for (size_t i = 0; i < scaled_.size(); ++i) scaled_[i] = residual[i] * gain;
-      residual = scaled_.data();
-    }
     image_.allocate();
     pool.parallel_for(height_, [&](int, int y) {
-      for (int x = 0; x < width_; ++x)
-        image_.store(y, x, residual + static_cast<size_t>(y) * width_ + x, static_cast<int>(plane),
-                     conv_.input_scale());
+      for (int x = 0; x < width_; ++x) {
+        const float* at = residual + static_cast<size_t>(y) * width_ + x;
+        const float pixel[3] = {at[0] * gain, at[plane] * gain, at[2 * plane] * gain};
+        image_.store(y, x, pixel, 1, conv_.input_scale());
+      }
     });
     const float next_scale = cells_[0].input().input_scale();
     cell_in_[0].allocate();
@@ -150,7 +149,6 @@ class Encoder : public EncoderState::Impl {
   const PackedConv& binarizer_;
   std::vector<RuntimeCell<T>> cells_;
   std::vector<RowScratch> scratch_;
-  std::vector<float> scaled_;  // the residual times this iteration's gain
   PaddedTensor<T> image_, cell_in_[3], code_in_;
   int iteration_ = 0;
 };

@@ -50,11 +50,15 @@ CodecNetImpl::CodecNetImpl(const ArchConfig& config) : config_(config), specs_(l
   for (int k = 0; k < 4; ++k) dec_cells_.push_back(cell_layers(dec_cell_name(k)));
 }
 
+void CodecNetImpl::replace_config(ArchConfig config) {
+  config.validate();
+  config_ = std::move(config);
+}
+
 void CodecNetImpl::set_residual_gains(std::vector<float> gains) {
   ArchConfig c = config_;
   c.residual_gains = std::move(gains);
-  c.validate();
-  config_ = std::move(c);
+  replace_config(std::move(c));
 }
 
 void CodecNetImpl::extend_iterations(int iterations) {
@@ -62,8 +66,7 @@ void CodecNetImpl::extend_iterations(int iterations) {
   ArchConfig c = config_;
   c.iterations = iterations;
   if (!c.residual_gains.empty()) c.residual_gains.resize(iterations, c.residual_gains.back());
-  c.validate();
-  config_ = std::move(c);
+  replace_config(std::move(c));
 }
 
 CodecNetImpl::Weights CodecNetImpl::quantized_weights() {

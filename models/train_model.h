@@ -60,6 +60,8 @@ class CodecNetImpl : public torch::nn::Module {
     torch::Tensor regulariser;
   };
   Weights quantized_weights();
+  // Only fields that do not change the layers (gains, iteration count).
+  void replace_config(ArchConfig config);
   torch::Tensor conv(const Weights& w, size_t layer, const torch::Tensor& x) const;
   torch::Tensor cell(const Weights& w, const CellLayers& layers, const torch::Tensor& x,
                      RecurrentState& state, size_t slot) const;
