@@ -61,7 +61,7 @@ double priority(const AllocationTables& t, int tile, int count, AllocationRule r
 
 // The bisection's knob moves whole groups of tiles at once; spend what is
 // left of the budget one (tile, iteration) at a time, best first.
-void fill(const AllocationTables& t, uint64_t budget, AllocationRule rule,
+void fill(const AllocationTables& t, uint64_t budget, AllocationRule rule, AllocationCeiling ceiling,
           std::vector<uint8_t>& counts) {
   uint64_t left = budget - std::min(budget, allocation_cost(t, counts));
   using Entry = std::pair<double, int>;
@@ -72,8 +72,8 @@ void fill(const AllocationTables& t, uint64_t budget, AllocationRule rule,
   while (!queue.empty()) {
     const int tile = queue.top().second;
     queue.pop();
-    // Never an iteration that makes the tile worse.
-    if (t.quality_at(tile, counts[tile] + 1) <= t.quality_at(tile, counts[tile])) continue;
+    const bool lowers = t.quality_at(tile, counts[tile] + 1) <= t.quality_at(tile, counts[tile]);
+    if (lowers && ceiling == AllocationCeiling::kTileQuality) continue;
     const uint32_t cost = next_cost(t, tile, counts[tile]);
     if (cost > left) continue;  // too dear now; cheaper tiles may still fit
     left -= cost;
@@ -107,7 +107,8 @@ uint64_t allocation_cost(const AllocationTables& t, const std::vector<uint8_t>& 
   return sum;
 }
 
-std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, AllocationRule rule) {
+std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, AllocationRule rule,
+                              AllocationCeiling ceiling) {
   // Every rule has one scalar knob whose cost is monotone in it: bisect it.
   // Threshold and uniform count: cost grows with the knob. Lambda: it shrinks.
   double lo, hi;
@@ -116,7 +117,7 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
     hi = 1.0 + 1e-6;
   } else if (rule == AllocationRule::kUniform || rule == AllocationRule::kTopUp) {
     lo = 0.0;
-    hi = best_uniform_count(t) + 0.5;
+    hi = (ceiling == AllocationCeiling::kModel ? t.iterations : best_uniform_count(t)) + 0.5;
   } else {
     lo = 0.0;
     hi = 1.0;
@@ -145,7 +146,7 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
     }
   }
   std::vector<uint8_t> counts = counts_at(safe);
-  if (rule != AllocationRule::kUniform) fill(t, budget, rule, counts);
+  if (rule != AllocationRule::kUniform) fill(t, budget, rule, ceiling, counts);
   return counts;
 }
 

@@ -18,6 +18,12 @@ enum class AllocationRule {
   kTopUp,       // the largest uniform count that fits, the rest spent by gain per bit
 };
 
+// How far a budget larger than the rule's best allocation may go.
+enum class AllocationCeiling {
+  kTileQuality,  // never an iteration that lowers its tile's measured quality
+  kModel,        // on to the model's last iteration, least harmful first
+};
+
 struct AllocationTables {
   int iterations = 0;
   int tiles = 0;
@@ -38,9 +44,10 @@ uint64_t allocation_cost(const AllocationTables& tables, const std::vector<uint8
 constexpr int kMinTileIterations = 0;
 
 // The allocation with the most quality whose estimated cost fits in budget
-// (1/256 bit); every tile gets kMinTileIterations if nothing more fits. No
-// rule gives a tile an iteration that lowers its measured quality, so a
-// large budget may be left partly unspent.
-std::vector<uint8_t> allocate(const AllocationTables& tables, uint64_t budget, AllocationRule rule);
+// (1/256 bit); every tile gets kMinTileIterations if nothing more fits.
+// Under kTileQuality no tile gets an iteration that lowers its measured
+// quality, so a large budget may be left partly unspent; kModel spends it.
+std::vector<uint8_t> allocate(const AllocationTables& tables, uint64_t budget, AllocationRule rule,
+                              AllocationCeiling ceiling = AllocationCeiling::kTileQuality);
 
 }  // namespace qc

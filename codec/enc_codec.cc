@@ -60,19 +60,23 @@ class Encoder {
       const double raw_bpp_per_iteration = file_.code_channels / double(ArchConfig::kStride * ArchConfig::kStride);
       const int depth = static_cast<int>(std::ceil(kAnalysisDepth * options_.bpp / raw_bpp_per_iteration));
       analyse(std::clamp(depth, 1, iterations_));
-      if (!options_.compare_uniform || options_.rule == AllocationRule::kUniform) {
-        return control_rate(options_.rule, false);
-      }
+      Coded chosen = control_rate(options_.rule, AllocationCeiling::kTileQuality);
       // Adaptive allocation helps only as far as the decoder copes with
       // tiles at different depths: keep whichever file decodes better, even
       // when the uniform one lands further below the target rate.
-      EncodeResult adaptive = control_rate(options_.rule, true);
-      EncodeResult uniform = control_rate(AllocationRule::kUniform, true);
-      // Both files are at most 1% over the target; quality decides.
-      const bool uniform_better = quality(uniform_reconstruction_) > quality(adaptive_reconstruction_);
-      EncodeResult& kept = uniform_better ? uniform : adaptive;
-      kept.passes = passes_;  // the work of both
-      return std::move(kept);
+      if (options_.compare_uniform && options_.rule != AllocationRule::kUniform) {
+        chosen = better(std::move(chosen), control_rate(AllocationRule::kUniform, AllocationCeiling::kTileQuality));
+      }
+      // Tile SSIM (the tables' measure) can peak before the image's MS-SSIM
+      // does: when that ceiling leaves the file short of the target, code on
+      // to the model's last iteration and keep that file if it decodes at
+      // least as well.
+      if (chosen.result.bytes.size() < kRateLow * target_bytes()) {
+        Coded fuller = control_rate(options_.rule, AllocationCeiling::kModel);
+        if (fuller.result.target_met) chosen = better(std::move(chosen), std::move(fuller));
+      }
+      chosen.result.passes = passes_;  // all the work, not just the kept file's
+      return std::move(chosen.result);
     }
     analyse(iterations_);
     return control_quality();
@@ -82,6 +86,12 @@ class Encoder {
   struct Pass {
     std::vector<uint8_t> bytes;
     TileMap map;
+    std::vector<float> reconstruction;
+  };
+
+  // A finished candidate file and, once its quality was needed, what it decodes to.
+  struct Coded {
+    EncodeResult result;
     std::vector<float> reconstruction;
   };
 
@@ -143,15 +153,23 @@ class Encoder {
             keep_reconstruction ? loop.reconstruction() : std::vector<float>()};
   }
 
-  TileMap map_for(uint64_t budget, AllocationRule rule) const {
+  TileMap map_for(uint64_t budget, AllocationRule rule, AllocationCeiling ceiling) const {
     TileMap map(options_.tile, rows_, cols_, 0);
-    map.counts = allocate(tables_, budget, rule);
+    map.counts = allocate(tables_, budget, rule, ceiling);
     return map;
   }
 
-  double quality(const std::vector<float>& reconstruction) const {
-    return ms_ssim(image_, decoded(reconstruction));
+  // MS-SSIM of a candidate's decoded image; codes its map again (the same
+  // bytes) when the reconstruction was not kept.
+  double quality(Coded& c) {
+    if (c.reconstruction.empty()) c.reconstruction = code(c.result.map, true).reconstruction;
+    return ms_ssim(image_, decoded(c.reconstruction));
   }
+
+  // The candidate that decodes to the higher MS-SSIM (a on ties).
+  Coded better(Coded a, Coded b) { return quality(b) > quality(a) ? std::move(b) : std::move(a); }
+
+  double target_bytes() const { return options_.bpp * image_.width * image_.height / 8.0; }
 
   EncodeResult finish(Pass pass, bool met = true, std::string note = {}) {
     report(1.0);
@@ -161,30 +179,23 @@ class Encoder {
   // Size in [0.95, 1.01] x target: start from the analysis tables, then
   // correct the budget by how far each real file missed (the tables ignore
   // how contexts change with the allocation), bisecting once bracketed.
-  // With keep_reconstruction, the chosen file's reconstruction is left in
-  // adaptive_reconstruction_ or uniform_reconstruction_ (by rule).
-  EncodeResult control_rate(AllocationRule rule, bool keep_reconstruction) {
-    std::vector<float>& kept =
-        rule == AllocationRule::kUniform ? uniform_reconstruction_ : adaptive_reconstruction_;
-    const double target = options_.bpp * image_.width * image_.height / 8.0;
-    // The most this rule will spend: past it, more bits lower the quality.
-    const double full_cost = static_cast<double>(
-        allocation_cost(tables_, allocate(tables_, UINT64_MAX, rule)));
+  Coded control_rate(AllocationRule rule, AllocationCeiling ceiling) {
+    const double target = target_bytes();
+    // The most this rule will spend.
+    const std::vector<uint8_t> fullest = allocate(tables_, UINT64_MAX, rule, ceiling);
+    const double full_cost = static_cast<double>(allocation_cost(tables_, fullest));
     double budget = std::max(0.0, target * 0.98 - overhead_bytes()) * 8 * 256;
     double too_small = 0, too_large = -1;  // budgets known to miss (-1: none yet)
     Pass best;
     bool have_best = false;
     for (int round = 0; round < kMaxRatePasses; ++round) {
-      Pass pass = code(map_for(static_cast<uint64_t>(budget), rule), keep_reconstruction);
+      Pass pass = code(map_for(static_cast<uint64_t>(budget), rule, ceiling));
       const double ratio = pass.bytes.size() / target;
       if (ratio <= kRateHigh && (!have_best || pass.bytes.size() > best.bytes.size())) {
         best = pass;
         have_best = true;
       }
-      if (ratio >= kRateLow && ratio <= kRateHigh) {
-        kept = std::move(best.reconstruction);
-        return finish(std::move(best));
-      }
+      if (ratio >= kRateLow && ratio <= kRateHigh) return {finish(std::move(best)), {}};
       if (ratio < kRateLow) {
         if (budget >= full_cost) break;  // every tile is already at the maximum
         too_small = budget;
@@ -196,16 +207,14 @@ class Encoder {
       budget = next;
     }
     if (!have_best) {
-      Pass smallest = code(TileMap(options_.tile, rows_, cols_, 0), keep_reconstruction);
-      kept = std::move(smallest.reconstruction);
-      return finish(std::move(smallest), false,
-                    "the smallest file this model makes is larger than the target");
+      return {finish(code(TileMap(options_.tile, rows_, cols_, 0)), false,
+                     "the smallest file this model makes is larger than the target"),
+              {}};
     }
-    const bool maxed = best.map.counts == allocate(tables_, UINT64_MAX, rule);
+    const bool maxed = best.map.counts == fullest;
     const char* note = !maxed ? "rate control did not land within -5%/+1% of the target"
                               : "more bits would lower the quality: this model's best is below the target rate";
-    kept = std::move(best.reconstruction);
-    return finish(std::move(best), false, note);
+    return {finish(std::move(best), false, note), {}};
   }
 
   // Fewest bits whose decoded MS-SSIM reaches the target: bisect the
@@ -217,7 +226,7 @@ class Encoder {
     bool have_best = false;
     for (int round = 0; round < kQualityPasses && lo < hi; ++round) {
       const uint64_t mid = round == 0 ? hi : lo + (hi - lo) / 2;
-      Pass pass = code(map_for(mid, options_.rule), true);
+      Pass pass = code(map_for(mid, options_.rule, AllocationCeiling::kTileQuality), true);
       const double q = ms_ssim(image_, decoded(pass.reconstruction));
       if (q >= options_.quality) {
         best = std::move(pass);
@@ -255,7 +264,6 @@ class Encoder {
   int rows_, cols_, iterations_;
   QcFile file_;
   AllocationTables tables_;
-  std::vector<float> adaptive_reconstruction_, uniform_reconstruction_;
   int passes_ = 0;
   int iterations_run_ = 0;
 };

@@ -102,22 +102,38 @@ TEST(Allocation, ThresholdEqualisesQuality) {
   for (int tile = 0; tile + 1 < 5; ++tile) EXPECT_GE(counts[tile], counts[tile + 1]);
 }
 
-}  // namespace
-}  // namespace qc
-
-namespace qc {
-namespace {
-
-TEST(Allocation, NeverSpendsOnIterationsThatLowerQuality) {
+// Tables whose tiles get worse after their second iteration.
+AllocationTables peaking_tables() {
   AllocationTables t = synthetic_tables(12, 8);
   for (int tile = 0; tile < t.tiles; ++tile) {
     for (int k = 3; k <= t.iterations; ++k) {
       t.quality[static_cast<size_t>(tile) * (t.iterations + 1) + k] = t.quality_at(tile, 2) - 0.01f * k;
     }
   }
-  for (AllocationRule rule : {AllocationRule::kThreshold, AllocationRule::kLagrangian, AllocationRule::kUniform,
-                              AllocationRule::kTopUp}) {
+  return t;
+}
+
+constexpr AllocationRule kAllRules[] = {AllocationRule::kThreshold, AllocationRule::kLagrangian,
+                                        AllocationRule::kUniform, AllocationRule::kTopUp};
+
+TEST(Allocation, NeverSpendsOnIterationsThatLowerQuality) {
+  const AllocationTables t = peaking_tables();
+  for (AllocationRule rule : kAllRules) {
     for (uint8_t c : allocate(t, UINT64_MAX / 2, rule)) EXPECT_LE(c, 2) << static_cast<int>(rule);
+  }
+}
+
+TEST(Allocation, ModelCeilingSpendsPastThePeakWithinTheBudget) {
+  const AllocationTables t = peaking_tables();
+  const uint64_t full = allocation_cost(t, std::vector<uint8_t>(t.tiles, t.iterations));
+  const uint64_t peak = allocation_cost(t, std::vector<uint8_t>(t.tiles, 2));
+  for (AllocationRule rule : kAllRules) {
+    EXPECT_EQ(allocate(t, full, rule, AllocationCeiling::kModel), std::vector<uint8_t>(t.tiles, t.iterations))
+        << static_cast<int>(rule);
+    const uint64_t budget = (peak + full) / 2;
+    const std::vector<uint8_t> counts = allocate(t, budget, rule, AllocationCeiling::kModel);
+    EXPECT_LE(allocation_cost(t, counts), budget) << static_cast<int>(rule);
+    EXPECT_GT(allocation_cost(t, counts), peak) << static_cast<int>(rule);
   }
 }
 
