@@ -32,7 +32,7 @@ struct EncodeOptions {
   AllocationRule rule = AllocationRule::kTopUp;
   // For a rate target, also code with a uniform allocation and keep the file
   // with the higher MS-SSIM (twice the work; `--alloc best`). Off by default:
-  // with the shipped model it changes MS-SSIM by <= 0.004 on Kodak but lands
+  // with the w8h model it changed MS-SSIM by <= 0.004 on Kodak but landed
   // fewer files in the rate window (docs/ALLOCATION.md).
   bool compare_uniform = false;
 };
