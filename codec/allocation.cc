@@ -117,7 +117,7 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
     hi = 1.0 + 1e-6;
   } else if (rule == AllocationRule::kUniform || rule == AllocationRule::kTopUp) {
     lo = 0.0;
-    hi = (ceiling == AllocationCeiling::kModel ? t.iterations : best_uniform_count(t)) + 0.5;
+    hi = (ceiling == AllocationCeiling::kAllIterations ? t.iterations : best_uniform_count(t)) + 0.5;
   } else {
     lo = 0.0;
     hi = 1.0;

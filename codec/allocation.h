@@ -20,8 +20,8 @@ enum class AllocationRule {
 
 // How far a budget larger than the rule's best allocation may go.
 enum class AllocationCeiling {
-  kTileQuality,  // never an iteration that lowers its tile's measured quality
-  kModel,        // on to the model's last iteration, least harmful first
+  kTileQuality,    // never an iteration that lowers its tile's measured quality
+  kAllIterations,  // on to the tables' last iteration, least harmful first
 };
 
 struct AllocationTables {
@@ -46,7 +46,7 @@ constexpr int kMinTileIterations = 0;
 // The allocation with the most quality whose estimated cost fits in budget
 // (1/256 bit); every tile gets kMinTileIterations if nothing more fits.
 // Under kTileQuality no tile gets an iteration that lowers its measured
-// quality, so a large budget may be left partly unspent; kModel spends it.
+// quality, so a large budget may be left partly unspent; kAllIterations spends it.
 std::vector<uint8_t> allocate(const AllocationTables& tables, uint64_t budget, AllocationRule rule,
                               AllocationCeiling ceiling = AllocationCeiling::kTileQuality);
 

@@ -69,11 +69,11 @@ class Encoder {
       }
       // Tile SSIM (the tables' measure) can peak before the image's MS-SSIM
       // does: when that ceiling leaves the file short of the target, code on
-      // to the model's last iteration and keep that file if it decodes at
+      // to the last analysed iteration and keep that file if it decodes at
       // least as well.
       if (chosen.result.bytes.size() < kRateLow * target_bytes()) {
-        Coded fuller = control_rate(options_.rule, AllocationCeiling::kModel);
-        if (fuller.result.target_met) chosen = better(std::move(chosen), std::move(fuller));
+        Coded fuller = control_rate(options_.rule, AllocationCeiling::kAllIterations);
+        if (fuller.result.target_met) chosen = better(std::move(fuller), std::move(chosen));
       }
       chosen.result.passes = passes_;  // all the work, not just the kept file's
       return std::move(chosen.result);

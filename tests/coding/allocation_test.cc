@@ -128,10 +128,10 @@ TEST(Allocation, ModelCeilingSpendsPastThePeakWithinTheBudget) {
   const uint64_t full = allocation_cost(t, std::vector<uint8_t>(t.tiles, t.iterations));
   const uint64_t peak = allocation_cost(t, std::vector<uint8_t>(t.tiles, 2));
   for (AllocationRule rule : kAllRules) {
-    EXPECT_EQ(allocate(t, full, rule, AllocationCeiling::kModel), std::vector<uint8_t>(t.tiles, t.iterations))
+    EXPECT_EQ(allocate(t, full, rule, AllocationCeiling::kAllIterations), std::vector<uint8_t>(t.tiles, t.iterations))
         << static_cast<int>(rule);
     const uint64_t budget = (peak + full) / 2;
-    const std::vector<uint8_t> counts = allocate(t, budget, rule, AllocationCeiling::kModel);
+    const std::vector<uint8_t> counts = allocate(t, budget, rule, AllocationCeiling::kAllIterations);
     EXPECT_LE(allocation_cost(t, counts), budget) << static_cast<int>(rule);
     EXPECT_GT(allocation_cost(t, counts), peak) << static_cast<int>(rule);
   }
