@@ -32,6 +32,9 @@ double total_quality(const AllocationTables& t, const std::vector<uint8_t>& coun
   return q;
 }
 
+constexpr AllocationRule kAllRules[] = {AllocationRule::kThreshold, AllocationRule::kLagrangian,
+                                        AllocationRule::kUniform, AllocationRule::kTopUp};
+
 class AllocationRules : public ::testing::TestWithParam<AllocationRule> {};
 
 TEST_P(AllocationRules, StaysWithinBudgetAndUsesMoreWhenGivenMore) {
@@ -62,9 +65,7 @@ TEST_P(AllocationRules, ExtremeBudgets) {
   EXPECT_EQ(allocation_cost(t, allocate(t, full * 2, GetParam())), full);
 }
 
-INSTANTIATE_TEST_SUITE_P(Both, AllocationRules,
-                         ::testing::Values(AllocationRule::kThreshold, AllocationRule::kLagrangian,
-                                           AllocationRule::kUniform, AllocationRule::kTopUp),
+INSTANTIATE_TEST_SUITE_P(Both, AllocationRules, ::testing::ValuesIn(kAllRules),
                          [](const ::testing::TestParamInfo<AllocationRule>& info) {
                            switch (info.param) {
                              case AllocationRule::kThreshold: return "Threshold";
@@ -113,9 +114,6 @@ AllocationTables peaking_tables() {
   return t;
 }
 
-constexpr AllocationRule kAllRules[] = {AllocationRule::kThreshold, AllocationRule::kLagrangian,
-                                        AllocationRule::kUniform, AllocationRule::kTopUp};
-
 TEST(Allocation, NeverSpendsOnIterationsThatLowerQuality) {
   const AllocationTables t = peaking_tables();
   for (AllocationRule rule : kAllRules) {
@@ -123,7 +121,7 @@ TEST(Allocation, NeverSpendsOnIterationsThatLowerQuality) {
   }
 }
 
-TEST(Allocation, ModelCeilingSpendsPastThePeakWithinTheBudget) {
+TEST(Allocation, AllIterationsCeilingSpendsPastThePeakWithinTheBudget) {
   const AllocationTables t = peaking_tables();
   const uint64_t full = allocation_cost(t, std::vector<uint8_t>(t.tiles, t.iterations));
   const uint64_t peak = allocation_cost(t, std::vector<uint8_t>(t.tiles, 2));
