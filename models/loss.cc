@@ -49,6 +49,10 @@ Validation validate(CodecNet& model, const torch::Tensor& crops, int iterations,
   torch::NoGradGuard no_grad;
   model->eval();
   model->quantizer()->set_hard(hard);
+  // Measured in fp32 whatever the training precision: the runtime computes
+  // the network exactly (binary weights, 8-bit activations), never in bf16.
+  const torch::ScalarType training_dtype = model->compute_dtype();
+  model->set_compute_dtype(torch::kFloat);
   Validation v;
   v.msssim.assign(iterations, 0.0);
   for (int64_t n = 0; n < crops.size(0); ++n) {
@@ -63,6 +67,7 @@ Validation validate(CodecNet& model, const torch::Tensor& crops, int iterations,
   for (double& m : v.msssim) m /= crops.size(0);
   v.loss /= double(crops.size(0)) * iterations;
   model->quantizer()->set_hard(false);
+  model->set_compute_dtype(training_dtype);
   model->train();
   return v;
 }

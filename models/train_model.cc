@@ -69,22 +69,37 @@ void CodecNetImpl::extend_iterations(int iterations) {
   replace_config(std::move(c));
 }
 
+void CodecNetImpl::set_compute_dtype(torch::ScalarType dtype) {
+  if (dtype != torch::kFloat && dtype != torch::kBFloat16) {
+    throw Error("convolutions compute in fp32 or bf16");
+  }
+  compute_dtype_ = dtype;
+}
+
 CodecNetImpl::Weights CodecNetImpl::quantized_weights() {
   Weights out;
   out.regulariser = torch::zeros({}, weights_[0].options());
   for (size_t i = 0; i < weights_.size(); ++i) {
     QuantizedWeight q = quantizer_->quantize(weights_[i], layer_bases_[i]);
     out.w.push_back(q.effective);
+    out.conv_w.push_back(
+        q.effective.to(compute_dtype_).contiguous(torch::MemoryFormat::ChannelsLast));
+    out.conv_b.push_back(biases_[i].defined() ? biases_[i].to(compute_dtype_) : torch::Tensor());
     out.regulariser = out.regulariser + q.regulariser;
   }
   out.regulariser = out.regulariser / static_cast<double>(weights_.size());
   return out;
 }
 
+// The one place that computes in the compute dtype: the conv reads its input
+// in it and hands back fp32, so gate arithmetic, recurrent states and the
+// reconstruction sum never round to bf16's 8-bit mantissa.
 torch::Tensor CodecNetImpl::conv(const Weights& w, size_t layer, const torch::Tensor& x) const {
   const LayerSpec& s = specs_[layer];
   if (observer_) observer_(layer, x);
-  return torch::conv2d(x, w.w[layer], biases_[layer], s.stride, s.kernel / 2);
+  auto y = torch::conv2d(x.to(compute_dtype_), w.conv_w[layer], w.conv_b[layer], s.stride,
+                         s.kernel / 2);
+  return y.to(torch::kFloat);
 }
 
 torch::Tensor CodecNetImpl::cell(const Weights& w, const CellLayers& layers,
@@ -93,7 +108,8 @@ torch::Tensor CodecNetImpl::cell(const Weights& w, const CellLayers& layers,
   torch::Tensor& h = state.h[slot];
   if (!h.defined()) {
     const int64_t hidden = specs_[layers.input].out_channels / config_.gates();
-    h = torch::zeros({gi.size(0), hidden, gi.size(2), gi.size(3)}, gi.options());
+    h = torch::zeros({gi.size(0), hidden, gi.size(2), gi.size(3)},
+                     gi.options().memory_format(torch::MemoryFormat::ChannelsLast));
   }
   auto gh = conv(w, layers.hidden, h);
   if (config_.cell == CellType::kGru) {
@@ -144,10 +160,11 @@ CodecNetImpl::Result CodecNetImpl::forward(const torch::Tensor& x, int iteration
                      std::vector<torch::Tensor>(dec_cells_.size())};
   Result result;
   result.regulariser = w.regulariser;
-  auto x_hat = torch::zeros_like(x);
+  const torch::Tensor image = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  auto x_hat = torch::zeros_like(image);
   for (int i = 0; i < iterations; ++i) {
     const double gain = config_.gain(i);
-    auto bits = encode(w, (x - x_hat) * gain, enc, binarization);
+    auto bits = encode(w, (image - x_hat) * gain, enc, binarization);
     if (i < static_cast<int>(keep.size()) && keep[i].defined()) bits = bits * keep[i];
     if (i == 0) {
       for (int p = 0; p < config_.priming; ++p) decode(w, bits, dec);

@@ -24,6 +24,11 @@ class CodecNetImpl : public torch::nn::Module {
   explicit CodecNetImpl(const ArchConfig& config);
 
   const ArchConfig& config() const { return config_; }
+  // The dtype convolutions compute in: kFloat, or kBFloat16 for mixed
+  // precision (weights, optimizer state, recurrent state, reconstructions
+  // and the loss stay fp32; see conv()).
+  void set_compute_dtype(torch::ScalarType dtype);
+  torch::ScalarType compute_dtype() const { return compute_dtype_; }
   // Fixed per-iteration residual gains (architecture.h); validated.
   void set_residual_gains(std::vector<float> gains);
   // Raises the maximum iteration count (no-op when not larger); the new
@@ -54,9 +59,12 @@ class CodecNetImpl : public torch::nn::Module {
   struct CellLayers {
     size_t input, hidden;
   };
-  // The weights used by this forward pass (quantized once per pass).
+  // The weights used by this forward pass (quantized once per pass), and
+  // their copies in the compute dtype, channels-last, cast once per pass
+  // (what autocast's weight cache would hold, without a cache to clear).
   struct Weights {
     std::vector<torch::Tensor> w;
+    std::vector<torch::Tensor> conv_w, conv_b;
     torch::Tensor regulariser;
   };
   Weights quantized_weights();
@@ -78,6 +86,7 @@ class CodecNetImpl : public torch::nn::Module {
   std::vector<torch::Tensor> weights_, biases_;
   WeightQuantizer quantizer_{nullptr};
   ConvObserver observer_;
+  torch::ScalarType compute_dtype_ = torch::kFloat;
 };
 TORCH_MODULE(CodecNet);
 

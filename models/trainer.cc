@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/cpu_features.h"
 #include "base/error.h"
 #include "models/checkpoint.h"
 #include "models/loss.h"
@@ -157,6 +158,13 @@ std::string format_duration(double seconds) {
 
 }  // namespace
 
+std::string resolve_precision(const std::string& precision, const std::string& device) {
+  if (precision == "fp32" || precision == "bf16") return precision;
+  if (precision != "auto") throw Error("--precision must be auto, fp32 or bf16, not " + precision);
+  if (torch::Device(device).is_cuda()) return "bf16";
+  return cpu_features().native_bf16() ? "bf16" : "fp32";
+}
+
 void train(const TrainOptions& o) {
   if (o.crop % ArchConfig::kStride != 0) throw Error("--crop must be a multiple of 16");
   torch::set_num_threads(o.threads);
@@ -178,6 +186,9 @@ void train(const TrainOptions& o) {
     model->set_bases(layer_index(model->specs(), "dec.out"), o.edge_bases);
   }
   model->to(device);
+  const std::string precision = resolve_precision(o.precision, o.device);
+  const torch::ScalarType compute = precision == "bf16" ? torch::kBFloat16 : torch::kFloat;
+  model->set_compute_dtype(compute);
   torch::optim::Adam optimizer(model->parameters(), torch::optim::AdamOptions(o.lr));
   TrainProgress progress;
   if (o.resume) {
@@ -186,7 +197,11 @@ void train(const TrainOptions& o) {
                  static_cast<long long>(progress.step), format_duration(progress.wall_seconds).c_str());
   }
   CodecNet teacher{nullptr};
-  if (o.distill > 0 && progress.binarizing) teacher = load_teacher(teacher_path, max_iterations, device);
+  auto open_teacher = [&] {
+    teacher = load_teacher(teacher_path, max_iterations, device);
+    teacher->set_compute_dtype(compute);
+  };
+  if (o.distill > 0 && progress.binarizing) open_teacher();
 
   std::fprintf(stderr, "loading images from %s ...\n", o.data_dir.c_str());
   TrainingSet data(o.data_dir, kHoldoutEvery);
@@ -203,6 +218,8 @@ void train(const TrainOptions& o) {
   std::fprintf(stderr, "%zu training images, %lld validation crops; model %s, %.2f M parameters\n",
                data.train_images(), static_cast<long long>(validation.defined() ? validation.size(0) : 0),
                model->config().describe().c_str(), params / 1e6);
+  std::fprintf(stderr, "convolutions in %s on %s (cpu features: %s), %d threads\n", precision.c_str(),
+               o.device.c_str(), cpu_features().describe().c_str(), o.threads);
 
   std::ofstream log(o.run_dir + "/log.csv", std::ios::app);
   if (log.tellp() == 0) {
@@ -226,7 +243,7 @@ void train(const TrainOptions& o) {
     const bool binarizing = step >= o.binarize_at * o.steps;
     if (binarizing && !progress.binarizing) {
       start_binarization(o, model, optimizer, progress, teacher_path);
-      if (o.distill > 0) teacher = load_teacher(teacher_path, max_iterations, device);
+      if (o.distill > 0) open_teacher();
     }
     progress.binarizing = binarizing;
     progress.beta = progress.binarizing ? annealed_beta(o, step) : 1.0;

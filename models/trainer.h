@@ -44,10 +44,17 @@ struct TrainOptions {
   bool resume = false;
   int threads = 2;
   std::string device = "cpu";
+  // Convolutions in bf16 (mixed precision) or fp32; "auto": bf16 on CUDA and
+  // on CPUs with native bf16 (AVX512_BF16 or AMX-BF16, checked at run time).
+  std::string precision = "auto";
   uint64_t seed = 1;
 };
 
 void train(const TrainOptions& options);
+
+// "fp32" or "bf16": what `precision` ("auto", "fp32" or "bf16") means on
+// `device` ("cpu" or "cuda") of this machine. Throws on an unknown name.
+std::string resolve_precision(const std::string& precision, const std::string& device);
 
 struct ExportOptions {
   std::string checkpoint;   // checkpoint.pt written by train()

@@ -79,6 +79,12 @@ int main(int argc, char** argv) {
   train->add_option("--checkpoint-minutes", t.checkpoint_minutes, "Minutes between checkpoints");
   train->add_option("--threads", t.threads, "CPU threads for LibTorch");
   train->add_option("--device", t.device, "cpu or cuda");
+  train->add_option("--precision", t.precision,
+                    "Convolutions in bf16 (mixed precision: weights, optimizer, recurrent state "
+                    "and loss stay fp32) or fp32; auto: bf16 on CUDA and on CPUs with "
+                    "AVX512_BF16 or AMX-BF16")
+      ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
+      ->capture_default_str();
   train->add_option("--seed", t.seed, "Random seed");
 
   qc::ExportOptions e;
