@@ -55,16 +55,20 @@ Validation validate(CodecNet& model, const torch::Tensor& crops, int iterations,
   model->set_compute_dtype(torch::kFloat);
   Validation v;
   v.msssim.assign(iterations, 0.0);
+  v.psnr.assign(iterations, 0.0);
   for (int64_t n = 0; n < crops.size(0); ++n) {
     auto x = crops.slice(0, n, n + 1).to(device);
     auto result = model->forward(x, iterations, {}, Binarization::kDeterministic);
     Image ref = tensor_to_image(x[0]);
     for (int i = 0; i < iterations; ++i) {
       v.loss += reconstruction_loss(x, result.reconstructions[i], ssim_weighted).item<double>();
-      v.msssim[i] += ms_ssim(ref, tensor_to_image(result.reconstructions[i][0]));
+      const Image decoded = tensor_to_image(result.reconstructions[i][0]);
+      v.msssim[i] += ms_ssim(ref, decoded);
+      v.psnr[i] += psnr(ref, decoded);
     }
   }
   for (double& m : v.msssim) m /= crops.size(0);
+  for (double& p : v.psnr) p /= crops.size(0);
   v.loss /= double(crops.size(0)) * iterations;
   model->quantizer()->set_hard(false);
   model->set_compute_dtype(training_dtype);

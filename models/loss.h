@@ -19,6 +19,7 @@ torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x
 struct Validation {
   double loss = 0;
   std::vector<double> msssim;  // after each iteration (raw 0.125 bpp each)
+  std::vector<double> psnr;    // dB, after each iteration (mean over the crops)
 };
 
 // Deterministic bits; with `hard`, the binary weights export would ship (in the

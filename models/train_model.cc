@@ -176,4 +176,46 @@ CodecNetImpl::Result CodecNetImpl::forward(const torch::Tensor& x, int iteration
   return result;
 }
 
+CodecNet widen(CodecNetImpl& narrow, const ArchConfig& wide) {
+  ArchConfig c = narrow.config();  // recurrence, iterations, gains, one-shot
+  c.enc_conv = wide.enc_conv;
+  c.dec_conv = wide.dec_conv;
+  std::copy(std::begin(wide.enc_cells), std::end(wide.enc_cells), c.enc_cells);
+  std::copy(std::begin(wide.dec_cells), std::end(wide.dec_cells), c.dec_cells);
+  if (wide.code_channels != c.code_channels) {
+    throw Error("widening keeps the code channels (they set the rate)");
+  }
+  CodecNet out(c);
+  torch::NoGradGuard no_grad;
+  const std::vector<LayerSpec>& from = narrow.specs();
+  const std::vector<LayerSpec>& to = out->specs();
+  for (size_t i = 0; i < to.size(); ++i) {
+    const LayerSpec &a = from[i], &b = to[i];
+    if (b.in_channels < a.in_channels || b.out_channels < a.out_channels) {
+      throw Error("cannot narrow " + b.name + " (widening only)");
+    }
+    // Old output channels keep their order; a cell's gates are blocks of
+    // `hidden` channels, so each old block moves to the start of its new one.
+    const bool gated = b.role == LayerRole::kCellInput || b.role == LayerRole::kCellHidden;
+    const int blocks = gated ? c.gates() : 1;
+    const int64_t old_block = a.out_channels / blocks, new_block = b.out_channels / blocks;
+    torch::Tensor& w = out->latent_weight(i);
+    // New units' incoming weights stay random; every weight from a new input
+    // channel to an old output is zero.
+    for (int g = 0; g < blocks; ++g) {
+      auto rows = w.slice(0, g * new_block, g * new_block + old_block);
+      rows.zero_();
+      rows.slice(1, 0, a.in_channels)
+          .copy_(narrow.latent_weight(i).slice(0, g * old_block, (g + 1) * old_block));
+      if (b.bias) {
+        out->bias(i).slice(0, g * new_block, g * new_block + old_block)
+            .copy_(narrow.bias(i).slice(0, g * old_block, (g + 1) * old_block));
+      }
+    }
+    out->set_bases(i, narrow.bases(i));
+  }
+  out->quantizer()->set_mode(narrow.quantizer()->mode());
+  return out;
+}
+
 }  // namespace qc

@@ -90,6 +90,14 @@ class CodecNetImpl : public torch::nn::Module {
 };
 TORCH_MODULE(CodecNet);
 
+// Function-preserving widening (Net2Net-style, zero outgoing weights): a
+// network with `narrow`'s recurrence, iterations and gains and the widths of
+// `wide` (each at least `narrow`'s; the same code channels), whose old units
+// keep their weights and whose new units start from fresh random incoming
+// weights but feed every old unit through zero weights, so it computes
+// exactly what `narrow` computes until training moves those weights.
+CodecNet widen(CodecNetImpl& narrow, const ArchConfig& wide);
+
 // Index of the layer with this name in layers(config); throws if absent.
 size_t layer_index(const std::vector<LayerSpec>& specs, const std::string& name);
 

@@ -10,6 +10,7 @@
 
 #include "base/cpu_features.h"
 #include "base/error.h"
+#include "base/file_io.h"
 #include "models/checkpoint.h"
 #include "models/loss.h"
 #include "models/train_data.h"
@@ -149,6 +150,22 @@ std::vector<float> measure_residual_gains(CodecNet& model, TrainingSet& data, in
   return gains;
 }
 
+constexpr const char* kLogHeader =
+    "step,wall_s,loss,beta,val_binary_weights,val_loss,val_msssim_0.25bpp,val_msssim_1bpp,"
+    "val_msssim_last,val_psnr_0.25bpp,val_psnr_1bpp,val_psnr_last";
+
+// Logs begun before the PSNR columns get the current header; their old rows
+// just lack the last fields (csv readers fill them as empty).
+void upgrade_log_header(const std::string& path) {
+  if (!file_exists(path)) return;
+  std::vector<uint8_t> bytes = read_file(path, size_t{1} << 30);
+  std::string text(bytes.begin(), bytes.end());
+  const size_t eol = text.find('\n');
+  if (eol == std::string::npos || text.compare(0, eol, kLogHeader) == 0) return;
+  text = kLogHeader + text.substr(eol);
+  write_file_atomic(path, std::vector<uint8_t>(text.begin(), text.end()), Overwrite::kAllow);
+}
+
 std::string format_duration(double seconds) {
   char buf[32];
   int s = static_cast<int>(seconds);
@@ -175,13 +192,16 @@ void train(const TrainOptions& o) {
   const std::string teacher_path = o.run_dir + "/teacher.pt";
   if (o.target_bits > 0 && !o.alq) throw Error("--target-bits needs --alq");
 
-  CodecNet model = o.resume ? load_model(checkpoint) : CodecNet(o.arch);
+  if (o.resume && !o.grow_from.empty()) throw Error("--grow-from starts a new run: not with --resume");
+  CodecNet model = o.resume               ? load_model(checkpoint)
+                   : o.grow_from.empty() ? CodecNet(o.arch)
+                                         : widen(*load_model(o.grow_from), o.arch);
   model->extend_iterations(o.extend_iterations);
   const int max_iterations = model->config().iterations;
   if (o.train_iterations < 1 || o.train_iterations > max_iterations) {
     throw Error("--train-iterations must be in 1.." + std::to_string(max_iterations));
   }
-  if (!o.resume) {
+  if (!o.resume && o.grow_from.empty()) {
     model->set_bases(layer_index(model->specs(), "enc.conv"), o.edge_bases);
     model->set_bases(layer_index(model->specs(), "dec.out"), o.edge_bases);
   }
@@ -221,10 +241,10 @@ void train(const TrainOptions& o) {
   std::fprintf(stderr, "convolutions in %s on %s (cpu features: %s), %d threads\n", precision.c_str(),
                o.device.c_str(), cpu_features().describe().c_str(), o.threads);
 
-  std::ofstream log(o.run_dir + "/log.csv", std::ios::app);
-  if (log.tellp() == 0) {
-    log << "step,wall_s,loss,beta,val_binary_weights,val_loss,val_msssim_0.25bpp,val_msssim_1bpp,val_msssim_last\n";
-  }
+  const std::string log_path = o.run_dir + "/log.csv";
+  upgrade_log_header(log_path);
+  std::ofstream log(log_path, std::ios::app);
+  if (log.tellp() == 0) log << kLogHeader << "\n";
   const auto session_start = Clock::now();
   auto last_checkpoint = session_start, last_report = session_start;
   const double wall_at_start = progress.wall_seconds;
@@ -232,6 +252,28 @@ void train(const TrainOptions& o) {
   double loss_sum = 0;
   int loss_count = 0;
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - session_start).count(); };
+
+  int64_t validated_step = -1;
+  auto validate_and_log = [&] {
+    if (!validation.defined() || validated_step == progress.step) return;
+    validated_step = progress.step;
+    Validation v = validate(model, validation, model->config().iterations, o.ssim_weighted,
+                            progress.binarizing, device);
+    const int at_025 = std::min<int>(2, v.msssim.size()) - 1, at_1 = std::min<int>(8, v.msssim.size()) - 1;
+    std::fprintf(stderr,
+                 "validation step %lld (%s weights): loss %.5f msssim %.4f @0.25 %.4f @1 %.4f @%.2f bpp; "
+                 "psnr %.2f / %.2f / %.2f dB\n",
+                 static_cast<long long>(progress.step), progress.binarizing ? "binary" : "float", v.loss,
+                 v.msssim[at_025], v.msssim[at_1], v.msssim.back(), 0.125 * v.msssim.size(),
+                 v.psnr[at_025], v.psnr[at_1], v.psnr.back());
+    log << progress.step << "," << progress.wall_seconds << "," << loss_sum / std::max(1, loss_count) << ","
+        << progress.beta << "," << progress.binarizing << "," << v.loss << "," << v.msssim[at_025] << ","
+        << v.msssim[at_1] << "," << v.msssim.back() << "," << v.psnr[at_025] << "," << v.psnr[at_1] << ","
+        << v.psnr.back() << "\n";
+    log.flush();
+    loss_sum = 0;
+    loss_count = 0;
+  };
 
   while (progress.step < o.steps) {
     if (o.max_minutes > 0 && elapsed() > o.max_minutes * 60) break;
@@ -301,26 +343,14 @@ void train(const TrainOptions& o) {
                    format_duration((o.steps - progress.step) / std::max(rate, 1e-9)).c_str());
       last_report = Clock::now();
     }
-    if (validation.defined() && (progress.step % o.validate_every == 0 || last)) {
-      Validation v = validate(model, validation, model->config().iterations, o.ssim_weighted,
-                              progress.binarizing, device);
-      const int at_025 = std::min<int>(2, v.msssim.size()), at_1 = std::min<int>(8, v.msssim.size());
-      std::fprintf(stderr, "validation step %lld (%s weights): loss %.5f msssim %.4f @0.25 %.4f @1 %.4f @%.2f bpp\n",
-                   static_cast<long long>(progress.step), progress.binarizing ? "binary" : "float", v.loss, v.msssim[at_025 - 1],
-                   v.msssim[at_1 - 1], v.msssim.back(), 0.125 * v.msssim.size());
-      log << progress.step << "," << progress.wall_seconds << "," << loss_sum / loss_count << ","
-          << progress.beta << "," << progress.binarizing << "," << v.loss << "," << v.msssim[at_025 - 1] << ","
-          << v.msssim[at_1 - 1] << "," << v.msssim.back() << "\n";
-      log.flush();
-      loss_sum = 0;
-      loss_count = 0;
-    }
+    if (progress.step % o.validate_every == 0 || last) validate_and_log();
     if (std::chrono::duration<double>(Clock::now() - last_checkpoint).count() >
             o.checkpoint_minutes * 60 || last) {
       save_checkpoint(checkpoint, model, optimizer, progress);
       last_checkpoint = Clock::now();
     }
   }
+  validate_and_log();  // an early stop (--max-minutes, --stop-at-step) measures where it stopped
   save_checkpoint(checkpoint, model, optimizer, progress);
   std::fprintf(stderr, "stopped at step %lld after %s of training; checkpoint %s\n",
                static_cast<long long>(progress.step), format_duration(progress.wall_seconds).c_str(),

@@ -42,6 +42,8 @@ struct TrainOptions {
   int64_t validate_every = 500;
   double checkpoint_minutes = 5;
   bool resume = false;
+  std::string grow_from;        // new run: widen this checkpoint's float network to
+                                // arch's widths (function-preserving; see widen())
   int threads = 2;
   std::string device = "cpu";
   // Convolutions in bf16 (mixed precision) or fp32; "auto": bf16 on CUDA and

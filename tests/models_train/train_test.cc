@@ -175,6 +175,42 @@ TEST(MixedPrecision, Bf16StepAgreesWithFp32) {
   EXPECT_NEAR(norm_ratio, 1.0, 0.05) << "gradient size";
 }
 
+TEST(TrainModel, WideningPreservesTheFunction) {
+  torch::manual_seed(5);
+  CodecNet narrow(tiny_config());
+  {
+    torch::NoGradGuard no_grad;  // sizeable outputs: a trivial match proves nothing
+    narrow->latent_weight(layer_index(narrow->specs(), "dec.out")).mul_(10);
+  }
+  ArchConfig widths = tiny_config();
+  widths.enc_conv += 4;
+  for (int& c : widths.enc_cells) c += 8;
+  widths.dec_conv += 4;
+  for (int& c : widths.dec_cells) c += 8;
+  CodecNet wide = widen(*narrow, widths);
+  EXPECT_EQ(wide->config().dec_cells[3], widths.dec_cells[3]);
+  EXPECT_GT(wide->parameters().size(), 0u);
+  auto x = torch::rand({2, 3, 32, 48}) - 0.5;
+  auto a = narrow->forward(x, 3, {}, Binarization::kDeterministic);
+  auto b = wide->forward(x, 3, {}, Binarization::kDeterministic);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_GT(a.reconstructions[i].abs().max().item<double>(), 0.01);
+    EXPECT_LT((a.reconstructions[i] - b.reconstructions[i]).abs().max().item<double>(), 1e-5)
+        << "iteration " << i;
+  }
+  // The new units are live: the zero weights from them get gradients.
+  reconstruction_loss(x, b.reconstructions[2], false).backward();
+  const size_t out = layer_index(wide->specs(), "dec.out");
+  const int old_inputs = narrow->specs()[out].in_channels;
+  EXPECT_GT(wide->latent_weight(out).grad().slice(1, old_inputs).abs().sum().item<double>(), 0.0);
+  ArchConfig narrower = tiny_config();
+  narrower.dec_cells[0] -= 4;
+  EXPECT_THROW(widen(*narrow, narrower), Error);
+  ArchConfig more_bits = widths;
+  more_bits.code_channels += 1;
+  EXPECT_THROW(widen(*narrow, more_bits), Error);
+}
+
 TEST(MixedPrecision, AutoPicksBf16OnlyWhereTheCpuHasIt) {
   EXPECT_EQ(resolve_precision("auto", "cpu"), cpu_features().native_bf16() ? "bf16" : "fp32");
   EXPECT_EQ(resolve_precision("auto", "cuda"), "bf16");

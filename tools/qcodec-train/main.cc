@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   train->add_option("--data", t.data_dir, "Training images (PNG/JPEG, recursive)")->required();
   train->add_option("--run", t.run_dir, "Run folder: checkpoint.pt and log.csv")->required();
   train->add_flag("--resume", t.resume, "Continue from the run's checkpoint (model, optimizer, step, RNG)");
+  train->add_option("--grow-from", t.grow_from,
+                    "Start a new run from this checkpoint widened to the given widths "
+                    "(function-preserving: it first computes what the checkpoint computes)");
   train->add_option("--cell", cell, "Recurrent cell: gru or lstm")->check(CLI::IsMember({"gru", "lstm"}));
   train->add_option("--enc-conv", t.arch.enc_conv, "Width of the first encoder conv");
   train->add_option("--enc-cells", enc_cells, "Hidden widths of the 3 encoder cells")->expected(3);
