@@ -15,12 +15,20 @@
 namespace qc {
 namespace {
 
-// MS-SSIM of each reconstruction in `wanted` against the reference tensor.
-std::vector<double> scores(const torch::Tensor& x, const std::vector<torch::Tensor>& reconstructions,
-                           const std::vector<int>& wanted) {
+struct Scores {
+  std::vector<double> msssim, psnr;
+};
+
+// MS-SSIM and PSNR of each reconstruction in `wanted` against the reference.
+Scores scores(const torch::Tensor& x, const std::vector<torch::Tensor>& reconstructions,
+              const std::vector<int>& wanted) {
   const Image reference = tensor_to_image(x);
-  std::vector<double> out;
-  for (int iterations : wanted) out.push_back(ms_ssim(reference, tensor_to_image(reconstructions[iterations - 1])));
+  Scores out;
+  for (int iterations : wanted) {
+    const Image decoded = tensor_to_image(reconstructions[iterations - 1]);
+    out.msssim.push_back(ms_ssim(reference, decoded));
+    out.psnr.push_back(psnr(reference, decoded));
+  }
   return out;
 }
 
@@ -86,7 +94,10 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
                                     {"binary weights, float activations (LibTorch)", {}},
                                     {"binary weights, float activations (runtime)", {}},
                                     {"binary weights, 8-bit activations (runtime, the codec)", {}}};
-  for (auto& row : rows) row.msssim.assign(o.iterations.size(), 0.0);
+  for (auto& row : rows) {
+    row.msssim.assign(o.iterations.size(), 0.0);
+    row.psnr.assign(o.iterations.size(), 0.0);
+  }
   const std::vector<std::string> paths = list_images(o.images_dir);
   for (size_t n = 0; n < paths.size(); ++n) {
     std::fprintf(stderr, "\rprecision report: image %zu/%zu", n + 1, paths.size());
@@ -96,13 +107,16 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
     const int64_t w = x.size(2) / ArchConfig::kStride * ArchConfig::kStride;
     if (h == 0 || w == 0) throw Error(paths[n] + ": smaller than 16x16");
     x = x.slice(1, 0, h).slice(2, 0, w).contiguous();
-    const std::vector<std::vector<double>> measured = {
+    const std::vector<Scores> measured = {
         scores(x, torch_reconstructions(float_model, x, deepest, QuantMode::kFloat, false), o.iterations),
         scores(x, torch_reconstructions(model, x, deepest, binary_mode, true), o.iterations),
         scores(x, runtime_reconstructions(float_net, x, deepest), o.iterations),
         scores(x, runtime_reconstructions(int8_net, x, deepest), o.iterations)};
     for (size_t r = 0; r < rows.size(); ++r) {
-      for (size_t k = 0; k < o.iterations.size(); ++k) rows[r].msssim[k] += measured[r][k] / paths.size();
+      for (size_t k = 0; k < o.iterations.size(); ++k) {
+        rows[r].msssim[k] += measured[r].msssim[k] / paths.size();
+        rows[r].psnr[k] += measured[r].psnr[k] / paths.size();
+      }
     }
   }
   std::fprintf(stderr, "\n");

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config ccache
   libpng-dev libjpeg62-turbo-dev libzstd-dev libcli11-dev libgtest-dev
-  libtorch-dev libopenblas0-openmp
+  libtorch-dev libopenblas0-openmp libbenchmark-dev
   libhwy-dev nlohmann-json3-dev
   libwebp-dev libopenjp2-7-dev libavif-dev libjxl-dev
   clang libfuzzer-14-dev libclang-rt-14-dev

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
 
   qc::PrecisionOptions r;
   CLI::App* report = app.add_subcommand(
-      "report", "MS-SSIM at uniform iterations (raw rate) of float weights, binary weights and the runtime");
+      "report", "MS-SSIM and PSNR at uniform iterations (raw rate) of float weights, binary weights and the runtime");
   report->add_option("--checkpoint", r.checkpoint, "checkpoint.pt of a run")->required();
   report->add_option("--model", r.model, "The .qcm exported from that checkpoint")->required();
   report->add_option("--float-checkpoint", r.float_checkpoint,
@@ -129,7 +129,7 @@ int main(int argc, char** argv) {
       std::printf("\n");
       for (const auto& row : rows) {
         std::printf("| %s |", row.name.c_str());
-        for (double m : row.msssim) std::printf(" %.4f |", m);
+        for (size_t k = 0; k < row.msssim.size(); ++k) std::printf(" %.4f, %.2f dB |", row.msssim[k], row.psnr[k]);
         std::printf("\n");
       }
     }
