@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "models/trainer.h"
 
 namespace qc {
 namespace {
@@ -61,6 +62,20 @@ CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction,
   return model;
 }
 
+// Adam's state of every parameter that has one (none before the first step).
+template <typename F>
+void for_each_adam_state(torch::optim::Optimizer& optimizer, F f) {
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params()) {
+      auto it = optimizer.state().find(c10::guts::to_string(p.unsafeGetTensorImpl()));
+      if (it == optimizer.state().end()) continue;
+      auto* adam = dynamic_cast<torch::optim::AdamParamState*>(it->second.get());
+      if (adam == nullptr) throw Error("checkpoint optimizer state is not Adam's");
+      f(p, *adam);
+    }
+  }
+}
+
 torch::serialize::InputArchive open_archive(const std::string& path) {
   if (!file_exists(path)) throw Error(path + ": no such checkpoint");
   torch::serialize::InputArchive archive;
@@ -68,10 +83,10 @@ torch::serialize::InputArchive open_archive(const std::string& path) {
   return archive;
 }
 
-}  // namespace
-
-void save_checkpoint(const std::string& path, CodecNet& model, torch::optim::Optimizer& optimizer,
-                     const TrainProgress& progress) {
+// Serialized to memory, then written atomically (temporary file, fsync,
+// rename; removed on SIGINT/SIGTERM): a kill never leaves a torn file.
+void write_checkpoint(const std::string& path, CodecNet& model, torch::optim::Optimizer& optimizer,
+                      const TrainProgress& progress, Overwrite overwrite) {
   torch::serialize::OutputArchive archive;
   archive.write("arch", encode_arch(model));
   // Reconstruction fields, absent from checkpoints written before them.
@@ -88,15 +103,36 @@ void save_checkpoint(const std::string& path, CodecNet& model, torch::optim::Opt
   archive.write("beta", torch::tensor(progress.beta, torch::kFloat64));
   archive.write("binarizing", torch::tensor(int64_t{progress.binarizing}, torch::kInt64));
   archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
-  // Serialize to memory, then write atomically (temporary file, fsync,
-  // rename; removed on SIGINT/SIGTERM): a kill never leaves a torn file.
   std::vector<uint8_t> bytes;
   archive.save_to([&bytes](const void* data, size_t size) {
     const auto* p = static_cast<const uint8_t*>(data);
     bytes.insert(bytes.end(), p, p + size);
     return size;
   });
-  write_file_atomic(path, bytes, Overwrite::kAllow);
+  write_file_atomic(path, bytes, overwrite);
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, CodecNet& model, torch::optim::Optimizer& optimizer,
+                     const TrainProgress& progress) {
+  write_checkpoint(path, model, optimizer, progress, Overwrite::kAllow);
+}
+
+void compact_checkpoint(const std::string& in, const std::string& out, bool overwrite) {
+  // Loading sets the global RNG to the file's (it is saved again as is);
+  // the caller's is put back afterwards.
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  const torch::Tensor rng = generator.get_state();
+  CodecNet model = load_model(in);
+  torch::optim::Adam optimizer(model->parameters());
+  const TrainProgress progress = load_training_state(in, optimizer);
+  for_each_adam_state(optimizer, [](const torch::Tensor&, torch::optim::AdamParamState& s) {
+    s.exp_avg(torch::empty({0}));
+    s.exp_avg_sq(s.exp_avg_sq().to(torch::kBFloat16));
+  });
+  write_checkpoint(out, model, optimizer, progress, overwrite ? Overwrite::kAllow : Overwrite::kRefuse);
+  generator.set_state(rng);
 }
 
 CodecNet load_model(const std::string& path) {
@@ -128,6 +164,11 @@ TrainProgress load_training_state(const std::string& path, torch::optim::Optimiz
   torch::serialize::InputArchive optimizer_archive;
   archive.read("optimizer", optimizer_archive);
   optimizer.load(optimizer_archive);
+  // A compact checkpoint's Adam state, back to the fp32 moments Adam steps with.
+  for_each_adam_state(optimizer, [](const torch::Tensor& p, torch::optim::AdamParamState& s) {
+    if (s.exp_avg().numel() != p.numel()) s.exp_avg(torch::zeros_like(p));
+    if (s.exp_avg_sq().scalar_type() != p.scalar_type()) s.exp_avg_sq(s.exp_avg_sq().to(p.scalar_type()));
+  });
   torch::Tensor step, wall, beta, binarizing, rng;
   archive.read("step", step);
   archive.read("wall_seconds", wall);

@@ -22,7 +22,8 @@ void save_checkpoint(const std::string& path, CodecNet& model, torch::optim::Opt
 
 // Rebuilds the model with the architecture and per-layer bases saved in the file.
 CodecNet load_model(const std::string& path);
-// Restores optimizer state, progress and the global RNG into an existing run.
+// Restores optimizer state, progress and the global RNG into an existing run
+// (a compact checkpoint's Adam state, trainer.h, is expanded back to fp32).
 TrainProgress load_training_state(const std::string& path, torch::optim::Optimizer& optimizer);
 
 }  // namespace qc

@@ -69,4 +69,12 @@ struct ExportOptions {
 
 void export_model(const ExportOptions& options);
 
+// The checkpoint form committed to the repository (at most 25 MB a run):
+// `in` without Adam's first moment and with its second moment in bf16, 6
+// bytes per parameter (fp32 weights, bf16 second moment) instead of 12.
+// Resuming from it is not exact: the momentum restarts from zero (beta1 =
+// 0.9 rebuilds it within ~10 steps) and each second moment keeps 8 mantissa
+// bits. A run folder's own checkpoint.pt stays full, and exact.
+void compact_checkpoint(const std::string& in, const std::string& out, bool overwrite);
+
 }  // namespace qc

@@ -380,6 +380,58 @@ TEST(Trainer, ExtendIterationsOnResumeRepeatsTheLastGain) {
   EXPECT_EQ(extended->config().residual_gains, expected);
 }
 
+// The committed form: smaller, resumable, the same weights and progress,
+// Adam's second moment to bf16 precision and its momentum gone.
+TEST(Trainer, CompactCheckpointResumesWithTheSameWeights) {
+  testing::TempDir dir;
+  TrainOptions o = tiny_run(3, 2);
+  o.run_dir = dir.file("run");
+  o.binarize_at = 1;
+  train(o);
+  const std::string full = o.run_dir + "/checkpoint.pt", compact = dir.file("compact.pt");
+  compact_checkpoint(full, compact, false);
+  EXPECT_THROW(compact_checkpoint(full, compact, false), Error) << "refuses to overwrite";
+  EXPECT_LT(std::filesystem::file_size(compact), 0.7 * std::filesystem::file_size(full));
+
+  auto state_of = [](const std::string& path, CodecNet& model) {
+    model = load_model(path);
+    auto optimizer = std::make_unique<torch::optim::Adam>(model->parameters());
+    TrainProgress progress = load_training_state(path, *optimizer);
+    return std::make_pair(std::move(optimizer), progress);
+  };
+  CodecNet a{nullptr}, b{nullptr};
+  auto [adam_a, progress_a] = state_of(full, a);
+  auto [adam_b, progress_b] = state_of(compact, b);
+  EXPECT_EQ(progress_a.step, progress_b.step);
+  auto pa = a->parameters(), pb = b->parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  size_t with_state = 0;
+  for (size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_TRUE(torch::equal(pa[i], pb[i]));
+    // Adam keeps state only for parameters that have had a gradient.
+    auto key = [](const torch::Tensor& p) { return c10::guts::to_string(p.unsafeGetTensorImpl()); };
+    auto ia = adam_a->state().find(key(pa[i])), ib = adam_b->state().find(key(pb[i]));
+    ASSERT_EQ(ia == adam_a->state().end(), ib == adam_b->state().end());
+    if (ia == adam_a->state().end()) continue;
+    ++with_state;
+    auto& sa = static_cast<torch::optim::AdamParamState&>(*ia->second);
+    auto& sb = static_cast<torch::optim::AdamParamState&>(*ib->second);
+    EXPECT_EQ(sb.exp_avg_sq().scalar_type(), torch::kFloat);
+    EXPECT_TRUE(torch::allclose(sb.exp_avg_sq(), sa.exp_avg_sq(), /*rtol=*/1.0 / 128, /*atol=*/0));
+    EXPECT_EQ(sb.exp_avg().count_nonzero().item<int64_t>(), 0) << "momentum restarts";
+    EXPECT_EQ(sb.exp_avg().sizes(), pb[i].sizes());
+  }
+  EXPECT_GT(with_state, pa.size() / 2);
+  // It trains on from there.
+  std::filesystem::create_directories(dir.file("resumed"));
+  std::filesystem::copy_file(compact, dir.file("resumed") + "/checkpoint.pt");
+  o.run_dir = dir.file("resumed");
+  o.resume = true;
+  o.steps = 5;
+  train(o);
+  EXPECT_EQ(load_model(o.run_dir + "/checkpoint.pt")->parameters().size(), pb.size());
+}
+
 TEST(Trainer, ResumeContinuesExactlyOneShotWithCurriculum) {
   expect_resume_continues_exactly([](TrainOptions& o) {
     o.arch.one_shot = true;
