@@ -7,15 +7,17 @@
 #       Here (Debian 12, network to its mirror): fills CARRY_DIR with the .deb
 #       files the trainer's build needs and a training subset of at most
 #       MEGABYTES (default 24) from DATA_DIR, never its held-out images.
-#   scripts/train-gpu.sh train CARRY_DIR RUN_DIR MINUTES OUT_DIR [trainer options...]
+#   scripts/train-gpu.sh train CARRY_DIR CHECKPOINT MINUTES OUT_DIR [trainer options...]
 #       There: unpacks the .deb files under /tmp (never into /), builds
-#       qcodec-train in build-gpu/, resumes the run in RUN_DIR (checkpoint.pt,
-#       and teacher.pt and log.csv where the run has them; left unchanged) for
-#       MINUTES (at most 10) and writes checkpoint.pt, log.csv and train.log
-#       to OUT_DIR. The device is cuda when torch sees a GPU, else cpu
-#       (DEVICE overrides); options after OUT_DIR go to `qcodec-train train`
-#       and must repeat the run's schedule (--steps, --lr, ...; TRAINING.md
-#       gives each run's command).
+#       qcodec-train in build-gpu/, resumes the run from CHECKPOINT (a file,
+#       left unchanged; TEACHER=file gives a distillation teacher, LOG=file
+#       the run's log.csv to append to) for MINUTES (at most 10) and writes
+#       checkpoint.pt (in 15 MiB parts when larger), log.csv and train.log
+#       to OUT_DIR. The device is cuda
+#       when torch sees a GPU, else cpu (DEVICE overrides); options after
+#       OUT_DIR go to `qcodec-train train` and must repeat the run's schedule
+#       (--steps, --lr, ...; models/TRAINING.md gives each run's command).
+#       THREADS sets the CPU threads (default: every core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,9 +60,11 @@ pack() {
 }
 
 train() {
-  local carry=$1 from=$2 minutes=$3 out=$4
+  local carry=$1 checkpoint=$2 minutes=$3 out=$4
   shift 4
-  [[ -f $from/checkpoint.pt ]] || die "$from/checkpoint.pt: no such checkpoint"
+  [[ -f $checkpoint ]] || die "$checkpoint: no such checkpoint"
+  [[ -z ${TEACHER:-} || -f $TEACHER ]] || die "$TEACHER: no such teacher"
+  [[ -z ${LOG:-} || -f $LOG ]] || die "$LOG: no such log"
   awk -v m="$minutes" 'BEGIN { exit !(m > 0 && m <= 10) }' || die "MINUTES must be in (0, 10]"
   local root=/tmp/qcodec-deps
   rm -rf "$root"
@@ -95,19 +99,27 @@ train() {
   local run=/tmp/qcodec-gpu-run
   rm -rf "$run"
   mkdir -p "$run"
-  for f in checkpoint.pt teacher.pt log.csv; do
-    if [[ -f $from/$f ]]; then cp "$from/$f" "$run/$f"; fi
-  done
+  cp "$checkpoint" "$run/checkpoint.pt"
+  if [[ -n ${TEACHER:-} ]]; then cp "$TEACHER" "$run/teacher.pt"; fi
+  if [[ -n ${LOG:-} ]]; then cp "$LOG" "$run/log.csv"; fi
   build-gpu/tools/qcodec-train train --data "$carry/data" --run "$run" --resume \
-    --device "$device" --precision auto --threads "$(nproc)" --max-minutes "$minutes" "$@" \
+    --device "$device" --precision auto --threads "${THREADS:-$(nproc)}" --max-minutes "$minutes" "$@" \
     >"$out/train.log" 2>&1 || { tail -20 "$out/train.log" >&2; die "training failed (log: $out/train.log)"; }
   grep -E '^(resuming|convolutions|validation|stopped)' "$out/train.log" || true
-  cp "$run/checkpoint.pt" "$run/log.csv" "$out/"
-  echo "train-gpu: $out/checkpoint.pt, $out/log.csv"
+  cp "$run/log.csv" "$out/"
+  # The device tool brings back files of at most 16 MiB: a larger checkpoint
+  # comes back in parts (join them with cat, in name order).
+  if (($(stat -c %s "$run/checkpoint.pt") > 15 * 1024 * 1024)); then
+    split -b 15M -d -a 2 "$run/checkpoint.pt" "$out/checkpoint.pt.part"
+    echo "train-gpu: $out/checkpoint.pt.part* (cat $out/checkpoint.pt.part* > checkpoint.pt), $out/log.csv"
+  else
+    cp "$run/checkpoint.pt" "$out/"
+    echo "train-gpu: $out/checkpoint.pt, $out/log.csv"
+  fi
 }
 
 case ${1:-} in
   pack) shift; [[ $# -ge 2 ]] || die "usage: $0 pack DATA_DIR CARRY_DIR [MEGABYTES]"; pack "$@" ;;
-  train) shift; [[ $# -ge 4 ]] || die "usage: $0 train CARRY_DIR RUN_DIR MINUTES OUT_DIR [options]"; train "$@" ;;
-  *) die "usage: $0 pack DATA_DIR CARRY_DIR [MEGABYTES] | train CARRY_DIR RUN_DIR MINUTES OUT_DIR [options]" ;;
+  train) shift; [[ $# -ge 4 ]] || die "usage: $0 train CARRY_DIR CHECKPOINT MINUTES OUT_DIR [options]"; train "$@" ;;
+  *) die "usage: $0 pack DATA_DIR CARRY_DIR [MEGABYTES] | train CARRY_DIR CHECKPOINT MINUTES OUT_DIR [options]" ;;
 esac
