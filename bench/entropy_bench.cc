@@ -56,10 +56,11 @@ BENCHMARK(BM_EncodeCodes)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 void BM_DecodeCodes(benchmark::State& state) {
   const SyntheticCodes s = source(static_cast<int>(state.range(0)));
   const qc::TileMap map(2, kRows, kCols, kIterations);
-  const std::vector<uint8_t> bytes = qc::encode_codes(s.stack, map);
+  const qc::CodedCodes coded = qc::encode_codes(s.stack, map);
   for (auto _ : state)
-    benchmark::DoNotOptimize(qc::decode_codes(bytes.data(), bytes.size(), kIterations, kChannels,
-                                              kRows, kCols, map, "bench"));
+    benchmark::DoNotOptimize(qc::decode_codes(coded.bytes.data(), coded.bytes.size(),
+                                              coded.iteration_bytes, kIterations, kChannels, kRows,
+                                              kCols, map, "bench"));
   state.SetLabel(kSourceNames[state.range(0)]);
   report_sizes(state, s, map);
 }

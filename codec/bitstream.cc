@@ -15,7 +15,7 @@ namespace qc {
 namespace {
 
 constexpr uint8_t kMagic[4] = {'Q', 'C', 0x89, 0x1A};
-constexpr size_t kHeaderBytes = 33;
+constexpr size_t kFixedHeaderBytes = 33;
 constexpr size_t kChecksumBytes = 4;
 constexpr int kAlphaZstdLevel = 19;
 
@@ -37,6 +37,31 @@ uint64_t get_le(const uint8_t* p, int bytes) {
   uint64_t v = 0;
   for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | p[i];
   return v;
+}
+
+// LEB128: 7 bits a byte, low first, the top bit set on all but the last.
+void put_varint(std::vector<uint8_t>& out, size_t value) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<uint8_t>(value | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<uint8_t>(value));
+}
+// Reads one varint of at most 32 bits from data[at, end); false if it runs
+// past end or is longer than 5 bytes.
+bool get_varint(const uint8_t* data, size_t end, size_t& at, size_t& value) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (at >= end) return false;
+    const uint8_t byte = data[at++];
+    v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if (!(byte & 0x80)) {
+      if (v > 0xFFFFFFFFu) return false;
+      value = static_cast<size_t>(v);
+      return true;
+    }
+  }
+  return false;
 }
 
 int code_side(uint32_t pixels) { return static_cast<int>((pixels + kCodeBlock - 1) / kCodeBlock); }
@@ -95,10 +120,12 @@ std::vector<uint8_t> write_qc(const QcFile& file) {
   // Only the iterations some tile uses are stored.
   CodeStack used(iterations, codes.channels, codes.rows, codes.cols);
   std::copy(codes.bits.begin(), codes.bits.begin() + used.bits.size(), used.bits.begin());
-  const std::vector<uint8_t> payload = encode_codes(used, file.map);
+  const CodedCodes payload = encode_codes(used, file.map);
+  std::vector<uint8_t> table;
+  for (size_t n : payload.iteration_bytes) put_varint(table, n);
 
-  const uint64_t total = kHeaderBytes + map_bytes.size() + alpha_bytes.size() + payload.size() +
-                         kChecksumBytes;
+  const uint64_t total = kFixedHeaderBytes + table.size() + map_bytes.size() + alpha_bytes.size() +
+                         kChecksumBytes + payload.bytes.size() + kChecksumBytes;
   if (total > 0xFFFFFFFFu) throw Error(name + ": file would exceed 4 GiB");
   std::vector<uint8_t> out;
   out.reserve(total);
@@ -114,14 +141,24 @@ std::vector<uint8_t> write_qc(const QcFile& file) {
   put_le(out, file.code_channels, 1);
   put_le(out, map_bytes.size(), 4);
   put_le(out, alpha_bytes.size(), 4);
+  out.insert(out.end(), table.begin(), table.end());
   out.insert(out.end(), map_bytes.begin(), map_bytes.end());
   out.insert(out.end(), alpha_bytes.begin(), alpha_bytes.end());
-  out.insert(out.end(), payload.begin(), payload.end());
+  put_le(out, crc32(out.data(), out.size()), 4);
+  out.insert(out.end(), payload.bytes.begin(), payload.bytes.end());
   put_le(out, crc32(out.data(), out.size()), 4);
   return out;
 }
 
-QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& name) {
+size_t QcHeader::bytes_through(int n) const {
+  if (n >= iterations) return total_bytes;
+  size_t bytes = head_bytes;
+  for (int i = 0; i < n && i < static_cast<int>(iteration_bytes.size()); ++i) bytes += iteration_bytes[i];
+  return bytes;
+}
+
+QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& name,
+                        bool accept_prefix) {
   auto fail = [&](const std::string& cause) { throw Error(name + ": " + cause); };
   const size_t magic_seen = size < 4 ? size : 4;
   for (size_t i = 0; i < magic_seen; ++i)
@@ -133,19 +170,22 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
     fail("made by a newer qcodec (format version " + std::to_string(h.version) +
          "; this one reads up to " + std::to_string(kQcFormatVersion) + ")");
   if (h.version < 1) fail("unknown format version 0");
-  if (size < kHeaderBytes + kChecksumBytes)
-    fail("truncated .qc file (" + std::to_string(size) + " bytes)");
+  const bool v2 = h.version >= 2;
+  const size_t minimum = kFixedHeaderBytes + (v2 ? 2 * kChecksumBytes : kChecksumBytes);
+  if (size < minimum) fail("truncated .qc file (" + std::to_string(size) + " bytes)");
   h.total_bytes = get_le(data + 13, 4);
-  if (size < h.total_bytes)
-    fail("truncated .qc file (" + std::to_string(size) + " of " + std::to_string(h.total_bytes) +
-         " bytes)");
-  if (size > h.total_bytes || h.total_bytes < kHeaderBytes + kChecksumBytes)
+  h.available_bytes = size;
+  if (size > h.total_bytes || h.total_bytes < minimum)
     fail("corrupt .qc file (size field " + std::to_string(h.total_bytes) + ", file " +
          std::to_string(size) + " bytes)");
-  if (crc32(data, size - kChecksumBytes) != get_le(data + size - kChecksumBytes, 4))
+  const std::string truncation = "truncated .qc file (" + std::to_string(size) + " of " +
+                                 std::to_string(h.total_bytes) + " bytes)";
+  if (h.truncated() && !(accept_prefix && v2)) {
+    fail(truncation + (accept_prefix ? "; format 1 files decode only whole" : ""));
+  }
+  // A whole file is checked whole first, so any damage is named as such.
+  if (!h.truncated() && crc32(data, size - kChecksumBytes) != get_le(data + size - kChecksumBytes, 4))
     fail("checksum mismatch: the file is corrupt");
-  // From here on the bytes are what the writer wrote; the checks below
-  // guard against a writer that broke the rules.
   h.model_fingerprint = get_le(data + 5, 8);
   h.width = static_cast<uint32_t>(get_le(data + 17, 2)) + 1;
   h.height = static_cast<uint32_t>(get_le(data + 19, 2)) + 1;
@@ -155,21 +195,58 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   h.code_channels = data[24];
   h.map_bytes = get_le(data + 25, 4);
   h.alpha_bytes = get_le(data + 29, 4);
+  // Every length is held against the size field (a prefix has fewer bytes);
+  // each check keeps what is left non-negative.
+  size_t left = h.total_bytes - minimum;
+  size_t at = kFixedHeaderBytes;
+  if (v2) {
+    h.iteration_bytes.resize(std::min<int>(h.iterations, kMaxIterations));
+    for (size_t& n : h.iteration_bytes) {
+      const size_t before = at;
+      if (!get_varint(data, std::min(size, h.total_bytes - 2 * kChecksumBytes), at, n))
+        fail(h.truncated() ? truncation + " before the end of its head" : "corrupt iteration table");
+      if (at - before > left) fail("corrupt iteration table");
+      left -= at - before;
+    }
+  }
+  if (h.map_bytes > left || h.alpha_bytes > left - h.map_bytes) fail("section lengths exceed the file");
+  left -= h.map_bytes + h.alpha_bytes;
+  h.table_bytes = at - kFixedHeaderBytes;
+  h.head_bytes = at + h.map_bytes + h.alpha_bytes + (v2 ? kChecksumBytes : 0);
+  h.payload_bytes = left;
+  if (v2) {
+    if (size < h.head_bytes) fail(truncation + " before the end of its head");
+    if (crc32(data, h.head_bytes - kChecksumBytes) != get_le(data + h.head_bytes - kChecksumBytes, 4))
+      fail("head checksum mismatch: the file is corrupt");
+  }
+  // From here on the head is what the writer wrote; the checks below guard
+  // against a writer that broke the rules.
   check_image_fields(h.width, h.height, h.channels, name);
   if (h.tile < 1 || h.tile > kMaxTile) fail("tile size " + std::to_string(h.tile) + " out of range");
   check_code_shape(h.iterations, h.code_channels, code_side(h.height), code_side(h.width), name);
-  const size_t body = size - kHeaderBytes - kChecksumBytes;
-  if (h.map_bytes > body || h.alpha_bytes > body - h.map_bytes)
-    fail("section lengths exceed the file");
   if (has_alpha(h.channels) != (h.alpha_bytes > 0))
     fail("alpha plane present/absent contrary to the channel count");
-  h.payload_bytes = body - h.map_bytes - h.alpha_bytes;
+  if (!v2) {
+    h.complete_iterations = h.iterations;
+    return h;
+  }
+  uint64_t sum = 0;
+  for (size_t n : h.iteration_bytes) sum += n;
+  if (sum != h.payload_bytes) fail("iteration table disagrees with the payload size");
+  // Iterations whose streams lie wholly inside the bytes given.
+  size_t end = h.head_bytes;
+  while (h.complete_iterations < h.iterations &&
+         end + h.iteration_bytes[h.complete_iterations] <= size) {
+    end += h.iteration_bytes[h.complete_iterations++];
+  }
+  if (h.truncated() && h.complete_iterations == 0)
+    fail(truncation + ": it holds no complete iteration");
   return h;
 }
 
 QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
-               const std::string& name) {
-  const QcHeader h = read_qc_header(data, size, name);
+               const std::string& name, const QcReadOptions& options) {
+  const QcHeader h = read_qc_header(data, size, name, options.accept_prefix);
   if (h.model_fingerprint != expected_fingerprint)
     throw Error(name + ": made by a different model (fingerprint " + hex64(h.model_fingerprint) +
                 "; this decoder's model is " + hex64(expected_fingerprint) + ")");
@@ -180,10 +257,10 @@ QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
   file.model_fingerprint = h.model_fingerprint;
   file.code_channels = h.code_channels;
   const int rows = code_side(h.height), cols = code_side(h.width);
-  const uint8_t* section = data + kHeaderBytes;
-  file.map = decode_tile_map(section, h.map_bytes, h.tile, (cols + h.tile - 1) / h.tile,
-                             (rows + h.tile - 1) / h.tile, h.iterations, name);
-  if (file.map.max_count() != h.iterations)
+  const uint8_t* section = data + kFixedHeaderBytes + h.table_bytes;
+  const TileMap map = decode_tile_map(section, h.map_bytes, h.tile, (cols + h.tile - 1) / h.tile,
+                                      (rows + h.tile - 1) / h.tile, h.iterations, name);
+  if (map.max_count() != h.iterations)
     throw Error(name + ": allocation map disagrees with the iteration count");
   section += h.map_bytes;
   if (h.alpha_bytes > 0) {
@@ -193,10 +270,14 @@ QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
     file.alpha.resize(pixels);
     const size_t n = ZSTD_decompress(file.alpha.data(), pixels, section, h.alpha_bytes);
     if (ZSTD_isError(n) || n != pixels) throw Error(name + ": corrupt alpha plane");
-    section += h.alpha_bytes;
   }
-  file.codes = decode_codes(section, h.payload_bytes, h.iterations, h.code_channels, rows, cols,
-                            file.map, name);
+  int iterations = h.complete_iterations;
+  if (options.max_iterations > 0) iterations = std::min(iterations, options.max_iterations);
+  file.map = map.capped(iterations);
+  const uint8_t* payload = data + h.head_bytes;
+  const size_t payload_given = std::min(h.payload_bytes, size - h.head_bytes);
+  file.codes = decode_codes(payload, payload_given, h.iteration_bytes, iterations, h.code_channels,
+                            rows, cols, file.map, name);
   return file;
 }
 

@@ -10,14 +10,22 @@
 
 namespace qc {
 
+// The coded payload: one range-coder stream per iteration, back to back. The
+// context model carries on from one stream into the next, so the first n
+// streams alone decode iterations 1..n (prefix and truncated decoding).
+struct CodedCodes {
+  std::vector<uint8_t> bytes;
+  std::vector<size_t> iteration_bytes;  // [iteration] stream length; sums to bytes.size()
+};
+
 // enc_code_coder.cc
-std::vector<uint8_t> encode_codes(const CodeStack& stack, const TileMap& map);
+CodedCodes encode_codes(const CodeStack& stack, const TileMap& map);
 
 // What coding a stack costs: the exact payload size, and the model's ideal
 // cost (sum of -log2 P(bit)) split by iteration (1/65536 bit) and by
 // (iteration, tile) (1/256 bit) -- the additive table rate control can search.
 struct CodeCost {
-  size_t bytes = 0;                     // == encode_codes(stack, map).size()
+  size_t bytes = 0;                     // == encode_codes(stack, map).bytes.size()
   std::vector<uint64_t> iteration_cost;  // [iteration], 1/65536 bit
   std::vector<uint32_t> tile_cost;       // [iteration][tile], 1/256 bit
   int tiles = 0;
@@ -30,9 +38,13 @@ CodeCost measure_codes(const CodeStack& stack, const TileMap& map);
 // use measure_codes for the final, exact figure.
 size_t estimate_code_bytes(const CodeCost& cost, const TileMap& map);
 
-// dec_code_coder.cc. `map` must already be validated against the shape (the
-// container does); `name` labels errors.
-CodeStack decode_codes(const uint8_t* data, size_t size, int iterations, int channels, int rows,
-                       int cols, const TileMap& map, const std::string& name);
+// dec_code_coder.cc. Decodes the first `iterations` iterations; `map` covers
+// the grid with counts <= iterations (the container caps and validates it).
+// iteration_bytes: the stream lengths of CodedCodes, at least `iterations`
+// of them, laid out from `data` on; empty: one stream for every iteration
+// (format 1). `name` labels errors.
+CodeStack decode_codes(const uint8_t* data, size_t size, const std::vector<size_t>& iteration_bytes,
+                       int iterations, int channels, int rows, int cols, const TileMap& map,
+                       const std::string& name);
 
 }  // namespace qc

@@ -65,8 +65,10 @@ class CodeModel {
 // Visits every present bit of `stack` (tiles' counts from `map`) in coding
 // order, asks the model for its probability and hands both to
 // io.code(uint8_t& bit, uint32_t p1), which encodes or costs the bit (reads
-// it) or decodes it (writes it) and returns it. io.at(iteration, tile) is
-// called before each position's bits, for per-tile accounting.
+// it) or decodes it (writes it) and returns it. io.begin_iteration(t) is
+// called before each iteration's bits (each iteration is its own range-coder
+// stream), io.at(iteration, tile) before each position's bits, for per-tile
+// accounting.
 template <class BitIO>
 void traverse_codes(CodeStack& stack, const TileMap& map, BitIO& io) {
   const int rows = stack.rows, cols = stack.cols, channels = stack.channels;
@@ -77,6 +79,7 @@ void traverse_codes(CodeStack& stack, const TileMap& map, BitIO& io) {
   BitContext ctx{};
   for (int t = 0; t < stack.iterations; ++t) {
     ctx.iteration = t;
+    io.begin_iteration(t);
     for (int y = 0; y < rows; ++y) {
       for (int x = 0; x < cols; ++x) {
         const size_t pos = static_cast<size_t>(y) * cols + x;

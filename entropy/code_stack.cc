@@ -10,6 +10,12 @@ int TileMap::max_count() const {
   return counts.empty() ? 0 : *std::max_element(counts.begin(), counts.end());
 }
 
+TileMap TileMap::capped(int iterations) const {
+  TileMap out = *this;
+  for (uint8_t& c : out.counts) c = static_cast<uint8_t>(std::min<int>(c, iterations));
+  return out;
+}
+
 void check_code_shape(int iterations, int channels, int rows, int cols, const std::string& name) {
   auto fail = [&](const std::string& cause) { throw Error(name + ": " + cause); };
   if (iterations < 0 || iterations > kMaxIterations)

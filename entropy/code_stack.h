@@ -51,6 +51,8 @@ struct TileMap {
 
   int count_at(int row, int col) const { return counts[(row / tile) * tiles_x + col / tile]; }
   int max_count() const;
+  // The same map with every count limited to `iterations`: a prefix of it.
+  TileMap capped(int iterations) const;
 };
 
 // Hard limits shared by the coder and the container: anything larger is refused.

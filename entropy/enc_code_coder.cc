@@ -8,26 +8,56 @@ namespace qc {
 
 namespace {
 
+// A range encoder that ends its stream and starts a new one at every
+// iteration, recording each stream's length.
+class IterationStreams {
+ public:
+  void begin_iteration(int) {
+    if (open_) end_stream();
+    open_ = true;
+  }
+  void encode(int bit, uint32_t p1) { coder_.encode(bit, p1); }
+  CodedCodes finish() {
+    if (open_) end_stream();
+    open_ = false;
+    return std::move(out_);
+  }
+
+ private:
+  void end_stream() {
+    const std::vector<uint8_t> stream = coder_.finish();
+    out_.bytes.insert(out_.bytes.end(), stream.begin(), stream.end());
+    out_.iteration_bytes.push_back(stream.size());
+    coder_ = entropy::RangeEncoder();
+  }
+
+  entropy::RangeEncoder coder_;
+  CodedCodes out_;
+  bool open_ = false;
+};
+
 struct EncodeIO {
-  entropy::RangeEncoder coder;
+  IterationStreams streams;
+  void begin_iteration(int t) { streams.begin_iteration(t); }
   void at(int, int) {}
   int code(uint8_t& bit, uint32_t p1) {
-    coder.encode(bit, p1);
+    streams.encode(bit, p1);
     return bit;
   }
 };
 
 struct MeasureIO {
-  entropy::RangeEncoder coder;
+  IterationStreams streams;
   CodeCost* cost;
   uint32_t* tile_slot = nullptr;
   uint64_t* iteration_slot = nullptr;
+  void begin_iteration(int t) { streams.begin_iteration(t); }
   void at(int iteration, int tile) {
     iteration_slot = &cost->iteration_cost[iteration];
     tile_slot = &cost->tile_cost[static_cast<size_t>(iteration) * cost->tiles + tile];
   }
   int code(uint8_t& bit, uint32_t p1) {
-    coder.encode(bit, p1);
+    streams.encode(bit, p1);
     const uint32_t c = entropy::bit_cost(bit, p1);
     *tile_slot += (c + 128) >> 8;  // 1/65536 -> 1/256 bit
     *iteration_slot += c;
@@ -37,12 +67,12 @@ struct MeasureIO {
 
 }  // namespace
 
-std::vector<uint8_t> encode_codes(const CodeStack& stack, const TileMap& map) {
+CodedCodes encode_codes(const CodeStack& stack, const TileMap& map) {
   check_code_stack(stack, map, "encode_codes");
   CodeStack work = stack;  // the traversal's interface is read/write
   EncodeIO io;
   entropy::traverse_codes(work, map, io);
-  return io.coder.finish();
+  return io.streams.finish();
 }
 
 CodeCost measure_codes(const CodeStack& stack, const TileMap& map) {
@@ -52,9 +82,9 @@ CodeCost measure_codes(const CodeStack& stack, const TileMap& map) {
   cost.iteration_cost.assign(stack.iterations, 0);
   cost.tile_cost.assign(static_cast<size_t>(stack.iterations) * cost.tiles, 0);
   CodeStack work = stack;
-  MeasureIO io{entropy::RangeEncoder(), &cost};
+  MeasureIO io{IterationStreams(), &cost};
   entropy::traverse_codes(work, map, io);
-  cost.bytes = io.coder.finish().size();
+  cost.bytes = io.streams.finish().bytes.size();
   return cost;
 }
 

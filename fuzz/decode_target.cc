@@ -1,6 +1,8 @@
 // The whole decoder, .qc bytes to pixels, with a small random model. The input
 // is sealed first (fingerprint, size field, checksum), so every mutation
-// reaches the header checks, the map, the payload and the coding loop.
+// reaches the header checks, the map, the payload and the coding loop; a
+// prefix of it then goes through prefix decoding.
+#include <algorithm>
 #include <cstdlib>
 
 #include "base/error.h"
@@ -48,6 +50,17 @@ void fuzz_decode(const uint8_t* data, size_t size) {
         image.height != static_cast<int>(header.height) ||
         image.channels != static_cast<int>(header.channels) ||
         image.pixels.size() != static_cast<size_t>(image.width) * image.height * image.channels)
+      std::abort();
+    // A prefix (the last byte says how much is cut and how many iterations
+    // are asked for) decodes the same way, to an image of the same shape.
+    DecodeOptions prefix;
+    prefix.threads = 1;
+    prefix.accept_prefix = true;
+    prefix.max_iterations = file.back() % 5;
+    const size_t cut = file.size() - file.back() % std::min<size_t>(file.size(), 48);
+    const DecodeResult part = decode(file.data(), cut, model, prefix, "fuzz");
+    if (part.image.width != image.width || part.image.height != image.height ||
+        part.iterations > part.file_iterations)
       std::abort();
   } catch (const Error&) {
   }

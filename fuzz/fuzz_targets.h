@@ -31,8 +31,8 @@ constexpr uint64_t kQcSeedFingerprint = 0x0123456789ABCDEFull;
 // encoded with it.
 const Model& fuzz_model();
 
-// Rewrites the model fingerprint, the size field and the CRC of a would-be
-// .qc file so that the reader's integrity checks pass and the mutation
+// Rewrites the model fingerprint, the size field and the CRCs (format 2: the
+// head's too) of a would-be .qc file so that the reader's integrity checks pass and the mutation
 // reaches the fields and sections behind them. Shorter inputs come back as
 // they are.
 std::vector<uint8_t> seal_qc(const uint8_t* data, size_t size, uint64_t fingerprint);

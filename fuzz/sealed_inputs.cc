@@ -12,7 +12,8 @@ namespace qc::fuzz {
 namespace {
 
 // Field offsets from the layout in codec/bitstream.h.
-constexpr size_t kQcFingerprintAt = 5, kQcSizeAt = 13, kQcHeaderBytes = 33, kQcCrcBytes = 4;
+constexpr size_t kQcVersionAt = 4, kQcFingerprintAt = 5, kQcSizeAt = 13, kQcIterationsAt = 23,
+                 kQcMapBytesAt = 25, kQcAlphaBytesAt = 29, kQcHeaderBytes = 33, kQcCrcBytes = 4;
 // The .qcm header (quant/model_file.cc): magic, u32 version, u64 body size,
 // u64 compressed size; an u64 checksum follows the zstd frame.
 constexpr uint8_t kQcmMagic[4] = {'Q', 'C', 'M', '1'};
@@ -20,6 +21,11 @@ constexpr uint32_t kQcmVersion = 1;
 
 void put_le(uint8_t* at, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) at[i] = static_cast<uint8_t>(value >> (8 * i));
+}
+uint64_t get_le(const uint8_t* at) {
+  uint64_t v = 0;
+  for (int i = 3; i >= 0; --i) v = (v << 8) | at[i];
+  return v;
 }
 void append_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
   out.resize(out.size() + bytes);
@@ -33,6 +39,20 @@ std::vector<uint8_t> seal_qc(const uint8_t* data, size_t size, uint64_t fingerpr
   if (size < kQcHeaderBytes + kQcCrcBytes) return out;
   put_le(out.data() + kQcFingerprintAt, fingerprint, 8);
   put_le(out.data() + kQcSizeAt, size, 4);
+  // Format 2 checks its head on its own: reseal it where the fields say it
+  // ends (after the iteration table, the map and the alpha plane).
+  if (out[kQcVersionAt] >= 2) {
+    size_t at = kQcHeaderBytes;
+    for (int i = 0; i < out[kQcIterationsAt] && at < size; ++i) {
+      while (at < size && (out[at] & 0x80)) ++at;
+      ++at;
+    }
+    const uint64_t head = at + get_le(out.data() + kQcMapBytesAt) + get_le(out.data() + kQcAlphaBytesAt) +
+                          kQcCrcBytes;
+    if (head <= size - kQcCrcBytes) {
+      put_le(out.data() + head - kQcCrcBytes, crc32(out.data(), head - kQcCrcBytes), 4);
+    }
+  }
   put_le(out.data() + size - kQcCrcBytes, crc32(out.data(), size - kQcCrcBytes), 4);
   return out;
 }

@@ -87,7 +87,9 @@ TEST(Bitstream, StoresOnlyTheIterationsUsed) {
   const QcHeader h = read_qc_header(bytes.data(), bytes.size(), "f.qc");
   EXPECT_EQ(h.iterations, 6);
   EXPECT_EQ(h.total_bytes, bytes.size());
-  EXPECT_EQ(h.payload_bytes + h.map_bytes + h.alpha_bytes + 37, bytes.size());
+  // Fixed header 33, six stream sizes, two checksums.
+  EXPECT_EQ(h.table_bytes, 6u);
+  EXPECT_EQ(h.payload_bytes + h.map_bytes + h.alpha_bytes + 33 + 6 + 8, bytes.size());
 }
 
 TEST(Bitstream, RefusesInconsistentInputToWrite) {
@@ -150,6 +152,103 @@ TEST(Bitstream, RandomCorruptionsAreRejected) {
     if (bad == good) continue;
     EXPECT_THROW(read_qc(bad.data(), bad.size(), kFingerprint, "f.qc"), Error) << trial;
   }
+}
+
+// Recomputes both checksums of a format-2 file after an edit, as a writer
+// that broke the rules would have written them.
+void reseal(std::vector<uint8_t>& bytes, size_t head_bytes) {
+  auto put = [&](size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
+  };
+  put(head_bytes - 4, crc32(bytes.data(), head_bytes - 4));
+  put(bytes.size() - 4, crc32(bytes.data(), bytes.size() - 4));
+}
+
+TEST(Bitstream, WritesFormat2WithEachIterationsSize) {
+  const QcFile f = sample_file(70, 50, 3, 5, 3);
+  const std::vector<uint8_t> bytes = write_qc(f);
+  EXPECT_EQ(bytes[4], 2);
+  const QcHeader h = read_qc_header(bytes.data(), bytes.size(), "f.qc");
+  ASSERT_EQ(h.iteration_bytes.size(), 5u);
+  size_t sum = 0;
+  for (size_t n : h.iteration_bytes) sum += n;
+  EXPECT_EQ(sum, h.payload_bytes);
+  EXPECT_EQ(h.head_bytes + h.payload_bytes + 4, bytes.size());
+  EXPECT_EQ(h.bytes_through(5), bytes.size());
+  EXPECT_EQ(h.bytes_through(2), h.head_bytes + h.iteration_bytes[0] + h.iteration_bytes[1]);
+  EXPECT_EQ(h.complete_iterations, 5);
+  EXPECT_FALSE(h.truncated());
+}
+
+TEST(Bitstream, AnyPrefixPastTheHeadReadsItsCompleteIterations) {
+  const QcFile f = sample_file(70, 50, 4, 5, 3);
+  const std::vector<uint8_t> good = write_qc(f);
+  const QcHeader h = read_qc_header(good.data(), good.size(), "f.qc");
+  QcReadOptions prefix;
+  prefix.accept_prefix = true;
+  for (size_t n = 0; n < good.size(); ++n) {
+    const std::vector<uint8_t> cut(good.begin(), good.begin() + n);
+    int complete = 0;
+    while (complete < 5 && h.bytes_through(complete + 1) - (complete + 1 == 5 ? 4 : 0) <= n) ++complete;
+    if (complete == 0) {
+      EXPECT_THROW(read_qc(cut.data(), cut.size(), kFingerprint, "f.qc", prefix), Error) << n;
+      continue;
+    }
+    const QcFile part = read_qc(cut.data(), cut.size(), kFingerprint, "f.qc", prefix);
+    ASSERT_EQ(part.codes.iterations, complete) << n;
+    EXPECT_EQ(part.map.counts, f.map.capped(complete).counts);
+    EXPECT_EQ(part.codes.bits, std::vector<uint8_t>(f.codes.bits.begin(),
+                                                    f.codes.bits.begin() + part.codes.bits.size()));
+    EXPECT_EQ(part.alpha, f.alpha);
+  }
+}
+
+TEST(Bitstream, PrefixErrorsSayWhatIsMissing) {
+  const std::vector<uint8_t> good = write_qc(sample_file(70, 50, 3, 5, 3));
+  const QcHeader h = read_qc_header(good.data(), good.size(), "f.qc");
+  auto prefix_error = [&](size_t n) {
+    try {
+      read_qc_header(good.data(), n, "f.qc", true);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(prefix_error(h.head_bytes - 1).find("before the end of its head"), std::string::npos);
+  EXPECT_NE(prefix_error(h.head_bytes).find("holds no complete iteration"), std::string::npos);
+  EXPECT_EQ(prefix_error(h.bytes_through(1)), "");
+  // Without the option a prefix is refused as before.
+  EXPECT_NE(error_of({good.begin(), good.begin() + h.bytes_through(3)}).find("truncated .qc file"),
+            std::string::npos);
+  // A damaged head is caught by its own checksum even in a prefix.
+  std::vector<uint8_t> damaged(good.begin(), good.begin() + h.bytes_through(2));
+  damaged[h.head_bytes - 6] ^= 1;
+  EXPECT_NE(prefix_error(0).find("truncated"), std::string::npos);
+  try {
+    read_qc_header(damaged.data(), damaged.size(), "f.qc", true);
+    ADD_FAILURE() << "damaged head accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("head checksum mismatch"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Bitstream, RefusesABrokenIterationTable) {
+  const std::vector<uint8_t> good = write_qc(sample_file(70, 50, 3, 5, 3));
+  const QcHeader h = read_qc_header(good.data(), good.size(), "f.qc");
+  ASSERT_LT(h.iteration_bytes[0], 0x80u) << "the edits below assume a one-byte first varint";
+  // Sizes that do not add up to the payload (past its end, or short of it).
+  for (int delta : {+1, -1}) {
+    std::vector<uint8_t> bad = good;
+    bad[33] = static_cast<uint8_t>(bad[33] + delta);
+    reseal(bad, h.head_bytes);
+    EXPECT_NE(error_of(bad).find("iteration table disagrees with the payload size"), std::string::npos)
+        << error_of(bad);
+  }
+  // A varint that never ends.
+  std::vector<uint8_t> endless = good;
+  for (size_t i = 33; i < 33 + h.table_bytes; ++i) endless[i] = 0xFF;
+  reseal(endless, h.head_bytes);
+  EXPECT_NE(error_of(endless).find("corrupt"), std::string::npos) << error_of(endless);
 }
 
 }  // namespace

@@ -24,11 +24,13 @@ CodeStack masked(CodeStack stack, const TileMap& map) {
 }
 
 void expect_round_trip(const CodeStack& stack, const TileMap& map) {
-  const std::vector<uint8_t> bytes = encode_codes(stack, map);
-  const CodeStack back = decode_codes(bytes.data(), bytes.size(), stack.iterations,
-                                      stack.channels, stack.rows, stack.cols, map, "test");
+  const CodedCodes coded = encode_codes(stack, map);
+  const CodeStack back = decode_codes(coded.bytes.data(), coded.bytes.size(), coded.iteration_bytes,
+                                      stack.iterations, stack.channels, stack.rows, stack.cols, map,
+                                      "test");
   EXPECT_EQ(back.bits, masked(stack, map).bits);
-  EXPECT_EQ(measure_codes(stack, map).bytes, bytes.size());
+  EXPECT_EQ(measure_codes(stack, map).bytes, coded.bytes.size());
+  EXPECT_EQ(coded.iteration_bytes.size(), static_cast<size_t>(stack.iterations));
 }
 
 TEST(Logistic, SquashAndStretchAreMonotoneInverses) {
@@ -87,7 +89,7 @@ TEST(CodeCoder, AllZeroAndAllOneCostAlmostNothing) {
     std::fill(stack.bits.begin(), stack.bits.end(), value);
     const TileMap map(2, 16, 16, 8);
     expect_round_trip(stack, map);
-    EXPECT_LT(encode_codes(stack, map).size(), stack.bits.size() / 8 / 50);
+    EXPECT_LT(encode_codes(stack, map).bytes.size(), stack.bits.size() / 8 / 50);
   }
 }
 
@@ -106,17 +108,43 @@ TEST(CodeCoder, MaskedTilesAreNotCodedAndDecodeAsZero) {
   expect_round_trip(s.stack, map);
   // Fewer iterations kept -> fewer bytes.
   const TileMap half(2, 12, 10, 4);
-  EXPECT_LT(encode_codes(s.stack, half).size(), encode_codes(s.stack, TileMap(2, 12, 10, 8)).size());
+  EXPECT_LT(encode_codes(s.stack, half).bytes.size(), encode_codes(s.stack, TileMap(2, 12, 10, 8)).bytes.size());
   // Absent bits do not matter to the coder.
   CodeStack noisy = s.stack;
   for (uint8_t& b : noisy.bits) b ^= 1;
   const TileMap none(2, 12, 10, 0);
-  EXPECT_TRUE(encode_codes(noisy, none).empty());
+  EXPECT_TRUE(encode_codes(noisy, none).bytes.empty());
+}
+
+TEST(CodeCoder, EachIterationsStreamDecodesWithThoseBeforeIt) {
+  const auto s = test::markov_codes(6, 32, 9, 11, 21);
+  const TileMap map = test::smooth_map(9, 11, 2, 6, 3, 4);
+  const CodedCodes coded = encode_codes(s.stack, map);
+  ASSERT_EQ(coded.iteration_bytes.size(), 6u);
+  const CodeStack full = masked(s.stack, map);
+  size_t prefix = 0;
+  for (int n = 1; n <= 6; ++n) {
+    prefix += coded.iteration_bytes[n - 1];
+    // Only the first n streams, with nothing after them: the first n iterations.
+    const std::vector<uint8_t> head(coded.bytes.begin(), coded.bytes.begin() + prefix);
+    const TileMap capped = map.capped(n);
+    const CodeStack back = decode_codes(head.data(), head.size(), coded.iteration_bytes, n,
+                                        s.stack.channels, s.stack.rows, s.stack.cols, capped, "t");
+    ASSERT_EQ(back.bits, std::vector<uint8_t>(full.bits.begin(), full.bits.begin() + back.bits.size()))
+        << n;
+  }
+  // Stream lengths that overrun the bytes given are refused before decoding.
+  EXPECT_THROW(decode_codes(coded.bytes.data(), prefix - 1, coded.iteration_bytes, 6, 32, 9, 11, map, "t"),
+               Error);
+  EXPECT_THROW(decode_codes(coded.bytes.data(), prefix, {coded.iteration_bytes.begin(),
+                                                         coded.iteration_bytes.begin() + 5},
+                            6, 32, 9, 11, map, "t"),
+               Error);
 }
 
 TEST(CodeCoder, StructuredBitsCompressNearTheirEntropy) {
   const auto s = test::markov_codes(8, 32, 24, 32, 5);
-  const size_t bytes = encode_codes(s.stack, TileMap(2, 24, 32, 8)).size();
+  const size_t bytes = encode_codes(s.stack, TileMap(2, 24, 32, 8)).bytes.size();
   EXPECT_LT(bytes * 8.0, s.ideal_bits * 1.05);
   EXPECT_GT(bytes * 8.0, s.ideal_bits * 0.95);
 }
@@ -132,7 +160,7 @@ TEST(CodeCoder, CostsAddUpAndEstimateTracksTheExactSize) {
   EXPECT_NEAR(by_iteration / 65536.0 / 8, static_cast<double>(cost.bytes), 8);
   const TileMap smaller = test::smooth_map(16, 16, 2, 8, 4, 9);
   const size_t estimate = estimate_code_bytes(cost, smaller);
-  const size_t exact = encode_codes(s.stack, smaller).size();
+  const size_t exact = encode_codes(s.stack, smaller).bytes.size();
   EXPECT_NEAR(static_cast<double>(estimate), static_cast<double>(exact), exact * 0.1);
 }
 
@@ -142,8 +170,8 @@ TEST(CodeCoder, RejectsBadShapes) {
   EXPECT_THROW(encode_codes(stack, TileMap(2, 4, 5, 2)), Error);  // wrong grid
   stack.bits[3] = 2;
   EXPECT_THROW(encode_codes(stack, TileMap(2, 4, 4, 2)), Error);  // not a bit
-  EXPECT_THROW(decode_codes(nullptr, 0, 65, 32, 4, 4, TileMap(2, 4, 4, 2), "x"), Error);
-  EXPECT_THROW(decode_codes(nullptr, 0, 64, 64, 2048, 2048, TileMap(2, 2048, 2048, 1), "x"),
+  EXPECT_THROW(decode_codes(nullptr, 0, {}, 65, 32, 4, 4, TileMap(2, 4, 4, 2), "x"), Error);
+  EXPECT_THROW(decode_codes(nullptr, 0, {}, 64, 64, 2048, 2048, TileMap(2, 2048, 2048, 1), "x"),
                Error);
 }
 
@@ -152,10 +180,10 @@ TEST(CodeCoder, GarbageInputDecodesWithoutCrashing) {
   std::vector<uint8_t> junk(2000);  // enough bytes for 5,760 codes
   for (uint8_t& b : junk) b = static_cast<uint8_t>(rng.next());
   const TileMap map = test::random_map(6, 6, 2, 5, 12);
-  const CodeStack back = decode_codes(junk.data(), junk.size(), 5, 32, 6, 6, map, "junk");
+  const CodeStack back = decode_codes(junk.data(), junk.size(), {}, 5, 32, 6, 6, map, "junk");
   EXPECT_EQ(back.bits, masked(back, map).bits);
   // Too few bytes for that many codes: refused, not decoded from zeros.
-  EXPECT_THROW(decode_codes(junk.data(), 100, 5, 32, 6, 6, map, "junk"), Error);
+  EXPECT_THROW(decode_codes(junk.data(), 100, {}, 5, 32, 6, 6, map, "junk"), Error);
 }
 
 TEST(MapCoder, RoundTripsSmoothRandomAndEdgeMaps) {

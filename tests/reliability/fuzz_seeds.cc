@@ -2,6 +2,7 @@
 
 #include <zstd.h>
 
+#include "codec/bitstream.h"
 #include "codec/codec.h"
 #include "fuzz/fuzz_targets.h"
 #include "tests/codec/image_fixtures.h"
@@ -82,10 +83,42 @@ std::map<std::string, std::vector<uint8_t>> decode_seeds() {
           {"rgba_33x17.qc", encoded(random_image(33, 17, 4, 4), 4, 0)}};
 }
 
+// Containers written without a model: pseudo-random code bits under a map
+// whose counts vary by tile.
+std::vector<uint8_t> container(uint32_t width, uint32_t height, uint32_t channels, int tile,
+                               int iterations) {
+  QcFile f;
+  f.width = width;
+  f.height = height;
+  f.channels = channels;
+  f.model_fingerprint = fuzz::kQcSeedFingerprint;
+  f.code_channels = 8;
+  const int rows = static_cast<int>((height + 15) / 16), cols = static_cast<int>((width + 15) / 16);
+  f.map = TileMap(tile, rows, cols, 0);
+  for (size_t t = 0; t < f.map.counts.size(); ++t) f.map.counts[t] = static_cast<uint8_t>((t * 5 + 1) % (iterations + 1));
+  if (!f.map.counts.empty()) f.map.counts[0] = static_cast<uint8_t>(iterations);
+  f.codes = CodeStack(iterations, 8, rows, cols);
+  for (size_t i = 0; i < f.codes.bits.size(); ++i) f.codes.bits[i] = (i * 2654435761u >> 7) & 1;
+  if (channels == 2 || channels == 4) {
+    f.alpha.resize(static_cast<size_t>(width) * height);
+    for (size_t i = 0; i < f.alpha.size(); ++i) f.alpha[i] = static_cast<uint8_t>(i * 3);
+  }
+  return write_qc(f);
+}
+
+std::map<std::string, std::vector<uint8_t>> qc_seeds() {
+  return {{"gray_zero_iterations.qc", container(8, 8, 1, 2, 0)},
+          {"graya_20x20.qc", container(20, 20, 2, 1, 3)},
+          {"rgb_1x1.qc", container(1, 1, 3, 1, 1)},
+          {"rgb_40x24.qc", container(40, 24, 3, 1, 5)},
+          {"rgba_33x17.qc", container(33, 17, 4, 2, 4)}};
+}
+
 }  // namespace
 
 SeedSet make_fuzz_seeds() {
-  return {{"png", png_seeds()}, {"jpeg", jpeg_seeds()}, {"qcm", qcm_seeds()}, {"decode", decode_seeds()}};
+  return {{"png", png_seeds()},   {"jpeg", jpeg_seeds()},     {"qcm", qcm_seeds()},
+          {"qc", qc_seeds()},     {"decode", decode_seeds()}};
 }
 
 }  // namespace qc::testing

@@ -36,9 +36,10 @@ void put_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<uint8_t>(value >> (8 * i)));
 }
 
-// A .qc file written field by field (layout: codec/bitstream.h), whatever the
-// fields say, with a payload of pseudo-random bytes (empty by default) and a
-// valid checksum: what an attacker can make without write_qc's checks.
+// A format-2 .qc file written field by field (layout: codec/bitstream.h),
+// whatever the fields say, with a payload of pseudo-random bytes (empty by
+// default) split evenly between the iterations and valid checksums: what an
+// attacker can make without write_qc's checks.
 std::vector<uint8_t> crafted_qc(uint64_t fingerprint, int width, int height, int tile,
                                 int iterations, int code_channels, size_t payload_bytes = 0) {
   const int rows = (height + kCodeBlock - 1) / kCodeBlock, cols = (width + kCodeBlock - 1) / kCodeBlock;
@@ -55,7 +56,13 @@ std::vector<uint8_t> crafted_qc(uint64_t fingerprint, int width, int height, int
   put_le(out, code_channels, 1);
   put_le(out, map_bytes.size(), 4);
   put_le(out, 0, 4);
+  for (int i = 0; i < iterations; ++i) {  // LEB128 stream sizes
+    size_t n = payload_bytes / iterations + (i == iterations - 1 ? payload_bytes % iterations : 0);
+    for (; n >= 0x80; n >>= 7) out.push_back(static_cast<uint8_t>(n | 0x80));
+    out.push_back(static_cast<uint8_t>(n));
+  }
   out.insert(out.end(), map_bytes.begin(), map_bytes.end());
+  put_le(out, 0, 4);  // head checksum, set by seal_qc
   uint32_t state = 12345;
   for (size_t i = 0; i < payload_bytes; ++i) {
     state = state * 1664525u + 1013904223u;
