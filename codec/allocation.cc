@@ -1,7 +1,10 @@
 #include "codec/allocation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <queue>
+
+#include "models/architecture.h"
 
 namespace qc {
 namespace {
@@ -98,6 +101,14 @@ int best_uniform_count(const AllocationTables& t) {
 }
 
 }  // namespace
+
+int analysis_depth(double bpp, int code_channels, int max_iterations) {
+  constexpr double kDepth = 4.0;
+  const double raw_bpp_per_iteration =
+      code_channels / static_cast<double>(ArchConfig::kStride * ArchConfig::kStride);
+  const double depth = std::ceil(kDepth * bpp / raw_bpp_per_iteration);
+  return static_cast<int>(std::clamp(depth, 1.0, static_cast<double>(std::max(1, max_iterations))));
+}
 
 uint64_t allocation_cost(const AllocationTables& t, const std::vector<uint8_t>& counts) {
   uint64_t sum = 0;

@@ -34,6 +34,11 @@ struct AllocationTables {
   float quality_at(int tile, int k) const { return quality[static_cast<size_t>(tile) * (iterations + 1) + k]; }
 };
 
+// The iterations worth analysing for a rate target: those that 4x the
+// target's raw code bits would need (tiles hardly ever want more, and deep
+// analysis is costly), within 1..max_iterations.
+int analysis_depth(double bpp, int code_channels, int max_iterations);
+
 // Estimated payload bits (1/256 bit) of giving each tile counts[tile] iterations.
 uint64_t allocation_cost(const AllocationTables& tables, const std::vector<uint8_t>& counts);
 

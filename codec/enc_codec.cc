@@ -19,9 +19,6 @@ namespace {
 constexpr int kMaxRatePasses = 8;
 constexpr double kRateLow = 0.95, kRateHigh = 1.01;  // accepted size / target
 constexpr int kQualityPasses = 7;
-// A rate target analyses only the iterations that 4x the target's raw code
-// bits would need: tiles hardly ever want more, and deep analysis is costly.
-constexpr double kAnalysisDepth = 4.0;
 
 class Encoder {
  public:
@@ -56,10 +53,21 @@ class Encoder {
       }
       return finish(code(TileMap(options_.tile, rows_, cols_, options_.iterations)));
     }
+    if (options_.allocation) {
+      const TileMap& map = *options_.allocation;
+      if (map.tile < 1 || map.tile > kMaxTile || map.tiles_x != (cols_ + map.tile - 1) / map.tile ||
+          map.tiles_y != (rows_ + map.tile - 1) / map.tile ||
+          map.counts.size() != static_cast<size_t>(map.tiles_x) * map.tiles_y) {
+        throw Error("the allocation does not cover the image's code grid");
+      }
+      if (map.max_count() > iterations_) {
+        throw Error("the allocation asks for more than the model's " + std::to_string(iterations_) +
+                    " iterations");
+      }
+      return finish(code(map));
+    }
     if (options_.bpp > 0) {
-      const double raw_bpp_per_iteration = file_.code_channels / double(ArchConfig::kStride * ArchConfig::kStride);
-      const int depth = static_cast<int>(std::ceil(kAnalysisDepth * options_.bpp / raw_bpp_per_iteration));
-      analyse(std::clamp(depth, 1, iterations_));
+      analyse(analysis_depth(options_.bpp, file_.code_channels, iterations_));
       Coded chosen = control_rate(options_.rule, AllocationCeiling::kTileQuality);
       // Adaptive allocation helps only as far as the decoder copes with
       // tiles at different depths: keep whichever file decodes better, even
@@ -126,13 +134,7 @@ class Encoder {
       record(i + 1);
       advance();
     }
-    tables_.weight.assign(tiles, 0.0f);
-    for (int t = 0; t < tiles; ++t) {
-      const int tx = t % full.tiles_x, ty = t / full.tiles_x;
-      const int w = std::clamp(image_.width - tx * grid_.tile_pixels, 0, grid_.tile_pixels);
-      const int h = std::clamp(image_.height - ty * grid_.tile_pixels, 0, grid_.tile_pixels);
-      tables_.weight[t] = static_cast<float>(w) * h;
-    }
+    tables_.weight = tile_pixel_counts(grid_);
     tables_.cost = measure_codes(codes, full).tile_cost;
   }
 
@@ -275,8 +277,11 @@ EncodeResult encode(const Image& image, const Model& model, const EncodeOptions&
   if (image.channels < 1 || image.channels > 4 || image.width < 1 || image.height < 1) {
     throw Error("cannot encode an empty image or one with more than 4 channels");
   }
-  const int targets = (options.bpp > 0) + (options.quality > 0) + (options.iterations > 0);
-  if (targets != 1) throw Error("give exactly one of a rate, a quality or an iteration count");
+  const int targets = (options.bpp > 0) + (options.quality > 0) + (options.iterations > 0) +
+                      options.allocation.has_value();
+  if (targets != 1) {
+    throw Error("give exactly one of a rate, a quality, an iteration count or an allocation");
+  }
   if (options.quality > 0 && options.quality >= 1) throw Error("--quality is an MS-SSIM below 1");
   if (options.tile < 1 || options.tile > kMaxTile) throw Error("tile size out of range");
   return Encoder(image, model, options, progress).run();

@@ -57,6 +57,17 @@ void blur_band(std::vector<float>& plane, int rows, int width, int valid_from, i
 
 }  // namespace
 
+std::vector<float> tile_pixel_counts(const TileGrid& grid) {
+  std::vector<float> weight(static_cast<size_t>(grid.tiles_x()) * grid.tiles_y());
+  for (size_t t = 0; t < weight.size(); ++t) {
+    const int tx = static_cast<int>(t % grid.tiles_x()), ty = static_cast<int>(t / grid.tiles_x());
+    const int w = std::clamp(grid.width - tx * grid.tile_pixels, 0, grid.tile_pixels);
+    const int h = std::clamp(grid.height - ty * grid.tile_pixels, 0, grid.tile_pixels);
+    weight[t] = static_cast<float>(w) * h;
+  }
+  return weight;
+}
+
 std::vector<float> tile_ssim(const TileGrid& g, const std::vector<float>& x,
                              const std::vector<float>& x_hat) {
   const int w = g.padded_width, h = g.padded_height;

@@ -14,6 +14,10 @@ struct TileGrid {
   int tiles_y() const { return (padded_height + tile_pixels - 1) / tile_pixels; }
 };
 
+// Pixels of each tile inside the real image (tiles_y x tiles_x): the weight
+// of its quality in the allocation.
+std::vector<float> tile_pixel_counts(const TileGrid& grid);
+
 // x, x_hat: planar 3 x padded_height x padded_width in [-0.5, 0.5].
 // Returns tiles_y x tiles_x SSIM values (tiles wholly in the padding get 1).
 std::vector<float> tile_ssim(const TileGrid& grid, const std::vector<float>& x,

@@ -5,45 +5,14 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "base/error.h"
 #include "codec/bitstream.h"
 #include "codec/image_io.h"
 #include "eval/metrics.h"
-#include "quant/random_model.h"
-#include "tests/models_runtime/small_network.h"
+#include "tests/coding/codec_fixtures.h"
 
 namespace qc {
 namespace {
-
-Model small_model(uint64_t seed = 7) {
-  ArchConfig config = small_config(CellType::kGru, 0);
-  config.iterations = 6;
-  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(config, 1, seed));
-  return model_from_bytes(bytes.data(), bytes.size(), "random model");
-}
-
-Image noise_image(int width, int height, int channels, uint32_t seed = 1) {
-  Image image(width, height, channels);
-  std::mt19937 rng(seed);
-  // Smooth-ish content: a gradient plus noise, so tiles differ.
-  for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      for (int c = 0; c < channels; ++c) {
-        image.at(x, y, c) = static_cast<uint8_t>((x * 3 + y * 2 + c * 40 + rng() % 60) % 256);
-      }
-    }
-  }
-  return image;
-}
-
-EncodeOptions iterations(int n) {
-  EncodeOptions o;
-  o.iterations = n;
-  o.threads = 1;
-  return o;
-}
 
 Image round_trip(const Image& image, const Model& model, const EncodeOptions& options) {
   EncodeResult result = encode(image, model, options);
