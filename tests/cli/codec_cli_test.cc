@@ -1,8 +1,11 @@
-// End-to-end tests of `qcodec encode`, `decode` and `info` on the built
+// End-to-end tests of `qcodec encode`, `decode`, `trim` and `info` on the built
 // binary, with a small random model passed by --model.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include "base/file_io.h"
 #include "codec/image_io.h"
@@ -135,6 +138,99 @@ TEST_F(CodecCli, InfoReportsHeaderRateAndMap) {
   Image map = read_image(dir_.file("map.png")).image;
   EXPECT_EQ(map.width, 67);
   EXPECT_EQ(map.height, 45);
+}
+
+TEST_F(CodecCli, DecodeChecksTheInputBeforeTheOutput) {
+  // "photo.png: already exists" would hide the real problem.
+  std::string image = copy_of_image("photo.png");
+  ProgramResult r = qcodec({"decode", image});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "qcodec: " + image + ": not a .qc file\n");
+}
+
+TEST_F(CodecCli, NeverWritesOverItsOwnInputEvenWithForce) {
+  std::string image = copy_of_image("same.png");
+  const std::vector<uint8_t> before = read_file(image, 1 << 20);
+  ProgramResult r = qcodec({"encode", image, "-o", image, "-f", "--iterations", "2"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "qcodec: " + image + ": is the input file; choose another output name\n");
+  // A second name for the same file (a hard link) is the same file.
+  ASSERT_EQ(::link(image.c_str(), dir_.file("alias.png").c_str()), 0);
+  EXPECT_EQ(qcodec({"encode", image, "-o", dir_.file("alias.png"), "-f", "--iterations", "2"}).exit_code, 1);
+  EXPECT_EQ(read_file(image, 1 << 20), before);
+}
+
+TEST_F(CodecCli, DashIsStandardInputAndOutput) {
+  std::string image = copy_of_image("s.png");
+  const std::string shell = std::string(QCODEC) + " ";
+  const std::string model = " --model " + model_;
+  ProgramResult enc = run_program({"/bin/sh", "-c", shell + "encode - -o - --iterations 3" + model + " < " +
+                                                        image + " > " + dir_.file("s.qc")});
+  ASSERT_EQ(enc.exit_code, 0) << enc.err;
+  EXPECT_NE(enc.err.find("standard input -> -"), std::string::npos) << "the summary goes to stderr";
+  ProgramResult dec = run_program({"/bin/sh", "-c", shell + "decode - -o -" + model + " < " +
+                                                        dir_.file("s.qc") + " > " + dir_.file("s2.png")});
+  ASSERT_EQ(dec.exit_code, 0) << dec.err;
+  EXPECT_EQ(read_image(dir_.file("s2.png")).image.width, 67);
+  ASSERT_EQ(qcodec({"decode", dir_.file("s.qc"), "-o", dir_.file("s3.png")}).exit_code, 0);
+  EXPECT_EQ(read_file(dir_.file("s2.png"), 1 << 20), read_file(dir_.file("s3.png"), 1 << 20));
+  // Standard input has no name to derive an output name from.
+  ProgramResult unnamed = run_program({"/bin/sh", "-c", shell + "decode -" + model + " < " + dir_.file("s.qc")});
+  EXPECT_EQ(unnamed.exit_code, 1);
+  EXPECT_NE(unnamed.err.find("needs -o"), std::string::npos) << unnamed.err;
+}
+
+TEST_F(CodecCli, DecodesAPrefixByIterationsRateOrTruncatedBytes) {
+  std::string image = copy_of_image("p.png");
+  ASSERT_EQ(qcodec({"encode", image, "--iterations", "5"}).exit_code, 0);
+  ProgramResult info = qcodec({"info", dir_.file("p.qc"), "--json"});
+  ASSERT_EQ(info.exit_code, 0) << info.err;
+  const nlohmann::json j = nlohmann::json::parse(info.out);
+  ASSERT_EQ(j["bytes_through_iteration"].size(), 5u);
+  const size_t two = j["bytes_through_iteration"][1].get<size_t>();
+
+  ProgramResult by_count = qcodec({"decode", dir_.file("p.qc"), "--iterations", "2", "-o", dir_.file("a.png")});
+  ASSERT_EQ(by_count.exit_code, 0) << by_count.err;
+  EXPECT_NE(by_count.out.find("2 of 5 iterations"), std::string::npos) << by_count.out;
+  const std::string rate = std::to_string(j["bpp_through_iteration"][1].get<double>() * 1.0001);
+  ASSERT_EQ(qcodec({"decode", dir_.file("p.qc"), "--bpp", rate, "-o", dir_.file("b.png")}).exit_code, 0);
+  EXPECT_EQ(read_file(dir_.file("a.png"), 1 << 20), read_file(dir_.file("b.png"), 1 << 20));
+
+  // The first bytes of the file, as a cut-off download holds them.
+  std::vector<uint8_t> bytes = read_file(dir_.file("p.qc"), 1 << 20);
+  bytes.resize(two + 1);
+  write_file_atomic(dir_.file("cut.qc"), bytes, Overwrite::kRefuse);
+  ProgramResult refused = qcodec({"decode", dir_.file("cut.qc"), "-o", dir_.file("c.png")});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("truncated"), std::string::npos) << refused.err;
+  ProgramResult partial = qcodec({"decode", dir_.file("cut.qc"), "--partial", "-o", dir_.file("c.png")});
+  ASSERT_EQ(partial.exit_code, 0) << partial.err;
+  EXPECT_NE(partial.out.find("2 of 5 iterations"), std::string::npos) << partial.out;
+  EXPECT_NE(partial.out.find("truncated"), std::string::npos) << partial.out;
+  EXPECT_EQ(read_file(dir_.file("a.png"), 1 << 20), read_file(dir_.file("c.png"), 1 << 20));
+  bytes.resize(j["bytes_through_iteration"][0].get<size_t>() - 1);  // short of one iteration
+  write_file_atomic(dir_.file("head.qc"), bytes, Overwrite::kRefuse);
+  ProgramResult nothing = qcodec({"decode", dir_.file("head.qc"), "--partial", "-o", dir_.file("d.png")});
+  EXPECT_EQ(nothing.exit_code, 1);
+  EXPECT_EQ(std::count(nothing.err.begin(), nothing.err.end(), '\n'), 1) << nothing.err;
+  EXPECT_FALSE(file_exists(dir_.file("d.png")));
+}
+
+TEST_F(CodecCli, TrimLowersTheRateAndRefusesToRaiseIt) {
+  std::string image = copy_of_image("t.png");
+  ASSERT_EQ(qcodec({"encode", image, "--iterations", "6"}).exit_code, 0);
+  const double pixels = 67.0 * 45;
+  const double rate = read_file(dir_.file("t.qc"), 1 << 20).size() * 8 / pixels;
+  ProgramResult up = qcodec({"trim", dir_.file("t.qc"), "-bpp", std::to_string(rate * 1.5)});
+  EXPECT_EQ(up.exit_code, 1);
+  EXPECT_NE(up.err.find("trim only lowers a rate"), std::string::npos) << up.err;
+  EXPECT_FALSE(file_exists(dir_.file("t.trim.qc")));
+  ProgramResult down = qcodec({"trim", dir_.file("t.qc"), "-bpp", std::to_string(rate * 0.6)});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  const std::vector<uint8_t> trimmed = read_file(dir_.file("t.trim.qc"), 1 << 20);
+  EXPECT_LE(trimmed.size() * 8 / pixels, rate * 0.6);
+  ASSERT_EQ(qcodec({"decode", dir_.file("t.trim.qc")}).exit_code, 0);
+  EXPECT_EQ(read_image(dir_.file("t.trim.png")).image.height, 45);
 }
 
 }  // namespace

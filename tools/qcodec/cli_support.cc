@@ -1,5 +1,6 @@
 #include "tools/qcodec/cli_support.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,20 +18,51 @@ Model load_model(const std::string& path) {
   return model_from_bytes(bytes.data, bytes.size, "built-in model");
 }
 
-std::string replace_extension(const std::string& path, const std::string& extension) {
-  const size_t slash = path.find_last_of('/');
-  const size_t dot = path.find_last_of('.');
-  const bool has_extension = dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
-  return (has_extension ? path.substr(0, dot) : path) + extension;
+std::vector<uint8_t> read_input(const std::string& path, size_t max_bytes) {
+  if (!is_stdio(path)) return read_file(path, max_bytes);
+  std::vector<uint8_t> data;
+  uint8_t chunk[1 << 16];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+    if (data.size() + n > max_bytes) {
+      throw Error("standard input: over the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    data.insert(data.end(), chunk, chunk + n);
+  }
+  if (std::ferror(stdin)) throw Error("standard input: read failed");
+  return data;
 }
 
-void check_output(const std::string& path, bool force) {
-  if (!force && file_exists(path)) throw Error(path + ": already exists (use -f to overwrite)");
+std::string default_output(const std::string& input, const std::string& extension) {
+  if (is_stdio(input)) throw Error("reading standard input needs -o OUT (or -o - for standard output)");
+  const size_t slash = input.find_last_of('/');
+  const size_t dot = input.find_last_of('.');
+  const bool has_extension = dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
+  return (has_extension ? input.substr(0, dot) : input) + extension;
+}
+
+void check_output(const std::string& output, const std::string& input, bool force) {
+  if (is_stdio(output)) return;
+  struct stat out_stat, in_stat;
+  if (!is_stdio(input) && ::stat(output.c_str(), &out_stat) == 0 &&
+      ::stat(input.c_str(), &in_stat) == 0 && out_stat.st_dev == in_stat.st_dev &&
+      out_stat.st_ino == in_stat.st_ino) {
+    throw Error(output + ": is the input file; choose another output name");
+  }
+  if (!force && file_exists(output)) throw Error(output + ": already exists (use -f to overwrite)");
 }
 
 void write_output(const std::string& path, const std::vector<uint8_t>& bytes, bool force) {
-  write_file_atomic(path, bytes, force ? Overwrite::kAllow : Overwrite::kRefuse);
+  if (!is_stdio(path)) {
+    write_file_atomic(path, bytes, force ? Overwrite::kAllow : Overwrite::kRefuse);
+    return;
+  }
+  if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0) {
+    throw Error("cannot write to standard output");
+  }
 }
+
+FILE* summary_stream(const std::string& output) { return is_stdio(output) ? stderr : stdout; }
 
 Progress progress_line(const std::string& label, bool quiet) {
   if (quiet || !::isatty(STDERR_FILENO)) return nullptr;

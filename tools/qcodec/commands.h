@@ -12,6 +12,7 @@ void add_examples(CLI::App& app, const std::string& lines);
 
 void add_encode_command(CLI::App& app);
 void add_decode_command(CLI::App& app);
+void add_trim_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 void add_metric_command(CLI::App& app);
 

@@ -26,24 +26,26 @@ struct EncodeCommand {
 };
 
 void run_encode(EncodeCommand& o) {
-  if (o.output.empty()) o.output = replace_extension(o.input, ".qc");
-  check_output(o.output, o.common.force);
-  DecodedImage decoded = read_image(o.input);
+  const std::string name = input_name(o.input);
+  const std::vector<uint8_t> bytes = read_input(o.input, kMaxImageFileBytes);
+  if (o.output.empty()) o.output = default_output(o.input, ".qc");
+  check_output(o.output, o.input, o.common.force);
+  DecodedImage decoded = decode_image(bytes.data(), bytes.size(), name);
   if (decoded.was_16bit) {
-    std::cerr << "qcodec: warning: " << o.input << ": 16-bit samples reduced to 8 bits\n";
+    std::cerr << "qcodec: warning: " << name << ": 16-bit samples reduced to 8 bits\n";
   }
   Model model = load_model(o.common.model);
   o.codec.threads = o.common.threads;
   o.codec.rule = kAllocationRules.at(o.rule);
   o.codec.compare_uniform = o.rule == "best";
   EncodeResult result =
-      encode(decoded.image, model, o.codec, progress_line("encoding " + o.input, o.common.quiet));
+      encode(decoded.image, model, o.codec, progress_line("encoding " + name, o.common.quiet));
   write_output(o.output, result.bytes, o.common.force);
   if (!result.target_met) std::cerr << "qcodec: warning: target not met: " << result.note << "\n";
   if (!o.common.quiet) {
     const Image& im = decoded.image;
-    std::printf("%s -> %s: %dx%d, %zu bytes, %.4f bpp, %d iterations max, %d coding pass%s\n",
-                o.input.c_str(), o.output.c_str(), im.width, im.height, result.bytes.size(),
+    std::fprintf(summary_stream(o.output), "%s -> %s: %dx%d, %zu bytes, %.4f bpp, %d iterations max, %d coding pass%s\n",
+                name.c_str(), o.output.c_str(), im.width, im.height, result.bytes.size(),
                 result.bytes.size() * 8.0 / (double(im.width) * im.height), result.map.max_count(),
                 result.passes, result.passes == 1 ? "" : "es");
   }
@@ -54,8 +56,8 @@ void run_encode(EncodeCommand& o) {
 void add_encode_command(CLI::App& app) {
   auto o = std::make_shared<EncodeCommand>();
   CLI::App* command = app.add_subcommand("encode", "Compress a PNG or JPEG image into a .qc file");
-  command->add_option("IN", o->input, "input image (PNG or JPEG, any size up to the limits)")->required();
-  command->add_option("-o,--output", o->output, "output file (default: IN with the extension .qc)");
+  command->add_option("IN", o->input, "input image (PNG or JPEG, any size up to the limits), - for standard input")->required();
+  command->add_option("-o,--output", o->output, "output file, - for standard output (default: IN with the extension .qc)");
   auto* bpp = command->add_option("-b,--bpp", o->codec.bpp,
                                   "target rate in bits per pixel, whole file included (0.0625..2)")
                   ->check(CLI::Range(0.001, 64.0));

@@ -27,7 +27,10 @@ int run(int argc, char** argv) {
   // At most one subcommand; "none" is checked below, after CLI11 has had the
   // chance to name an unknown one ("The following argument was not expected").
   app.require_subcommand(0, 1);
-  for (auto add_command : {add_encode_command, add_decode_command, add_info_command, add_metric_command}) add_command(app);
+  for (auto add_command : {add_encode_command, add_decode_command, add_trim_command, add_info_command,
+                           add_metric_command}) {
+    add_command(app);
+  }
 
   // `-bpp 0.25` (single dash, as users type it) means --bpp.
   std::vector<std::string> args(argv + 1, argv + argc);
