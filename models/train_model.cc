@@ -81,7 +81,6 @@ CodecNetImpl::Weights CodecNetImpl::quantized_weights() {
   out.regulariser = torch::zeros({}, weights_[0].options());
   for (size_t i = 0; i < weights_.size(); ++i) {
     QuantizedWeight q = quantizer_->quantize(weights_[i], layer_bases_[i]);
-    out.w.push_back(q.effective);
     out.conv_w.push_back(
         q.effective.to(compute_dtype_).contiguous(torch::MemoryFormat::ChannelsLast));
     out.conv_b.push_back(biases_[i].defined() ? biases_[i].to(compute_dtype_) : torch::Tensor());

@@ -59,11 +59,10 @@ class CodecNetImpl : public torch::nn::Module {
   struct CellLayers {
     size_t input, hidden;
   };
-  // The weights used by this forward pass (quantized once per pass), and
-  // their copies in the compute dtype, channels-last, cast once per pass
-  // (what autocast's weight cache would hold, without a cache to clear).
+  // The weights used by this forward pass (quantized once per pass), in the
+  // compute dtype, channels-last, cast once per pass (what autocast's weight
+  // cache would hold, without a cache to clear).
   struct Weights {
-    std::vector<torch::Tensor> w;
     std::vector<torch::Tensor> conv_w, conv_b;
     torch::Tensor regulariser;
   };
