@@ -27,7 +27,7 @@ Isa initial_isa() {
     if (!cpu_supports(isa)) throw Error(std::string("QC_ISA=") + forced + ": not supported by this CPU");
     return isa;
   }
-  throw Error(std::string("QC_ISA=") + forced + ": unknown (use scalar, avx2 or avx512)");
+  throw Error(std::string("QC_ISA=") + forced + ": unknown (use scalar, avx2 or avx512, or leave it unset)");
 }
 
 struct Selection {

@@ -39,6 +39,9 @@ PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer)
       alpha_.size() != static_cast<size_t>(bases_) * out_channels_)
     throw Error("layer " + spec.name + ": weights do not match its shape");
   if (bias_.empty()) bias_.assign(out_channels_, 0.0f);
+  // Pick the kernels here, on the caller's thread: a bad QC_ISA must reach
+  // the caller as an error, not end the process from inside a worker.
+  binary_kernels();
 
   masks_.assign(static_cast<size_t>(blocks_) * taps * groups_, 0);
   float_weights_.assign(static_cast<size_t>(taps) * in_channels_ * out_channels_, 0.0f);

@@ -233,5 +233,15 @@ TEST_F(CodecCli, TrimLowersTheRateAndRefusesToRaiseIt) {
   EXPECT_EQ(read_image(dir_.file("t.trim.png")).image.height, 45);
 }
 
+TEST_F(CodecCli, AnUnknownKernelChoiceIsAOneLineError) {
+  std::string image = copy_of_image("isa.png");
+  for (const char* isa : {"amx", "bogus"}) {
+    ProgramResult r = run_program({"/bin/sh", "-c", std::string("QC_ISA=") + isa + " " + QCODEC +
+                                                        " encode " + image + " --iterations 1 -f --model " + model_});
+    EXPECT_EQ(r.exit_code, 1) << isa << ": " << r.err;
+    EXPECT_EQ(r.err, std::string("qcodec: QC_ISA=") + isa + ": unknown (use scalar, avx2 or avx512, or leave it unset)\n");
+  }
+}
+
 }  // namespace
 }  // namespace qc
