@@ -67,15 +67,16 @@ struct MeasureIO {
 
 }  // namespace
 
-CodedCodes encode_codes(const CodeStack& stack, const TileMap& map) {
+CodedCodes encode_codes(const CodeStack& stack, const TileMap& map, const CodePrior* prior) {
   check_code_stack(stack, map, "encode_codes");
   CodeStack work = stack;  // the traversal's interface is read/write
   EncodeIO io;
-  entropy::traverse_codes(work, map, io);
+  entropy::CodeModel model(stack.iterations, stack.channels, prior);
+  entropy::traverse_codes(work, map, model, io);
   return io.streams.finish();
 }
 
-CodeCost measure_codes(const CodeStack& stack, const TileMap& map) {
+CodeCost measure_codes(const CodeStack& stack, const TileMap& map, const CodePrior* prior) {
   check_code_stack(stack, map, "measure_codes");
   CodeCost cost;
   cost.tiles = map.tiles_x * map.tiles_y;
@@ -83,7 +84,8 @@ CodeCost measure_codes(const CodeStack& stack, const TileMap& map) {
   cost.tile_cost.assign(static_cast<size_t>(stack.iterations) * cost.tiles, 0);
   CodeStack work = stack;
   MeasureIO io{IterationStreams(), &cost};
-  entropy::traverse_codes(work, map, io);
+  entropy::CodeModel model(stack.iterations, stack.channels, prior);
+  entropy::traverse_codes(work, map, model, io);
   cost.bytes = io.streams.finish().bytes.size();
   return cost;
 }
