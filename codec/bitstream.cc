@@ -94,7 +94,7 @@ uint32_t crc32(const uint8_t* data, size_t size) {
   return c ^ 0xFFFFFFFFu;
 }
 
-std::vector<uint8_t> write_qc(const QcFile& file, const CodePrior* prior) {
+std::vector<uint8_t> write_qc(const QcFile& file) {
   const std::string name = "write_qc";
   check_image_fields(file.width, file.height, file.channels, name);
   const CodeStack& codes = file.codes;
@@ -120,7 +120,7 @@ std::vector<uint8_t> write_qc(const QcFile& file, const CodePrior* prior) {
   // Only the iterations some tile uses are stored.
   CodeStack used(iterations, codes.channels, codes.rows, codes.cols);
   std::copy(codes.bits.begin(), codes.bits.begin() + used.bits.size(), used.bits.begin());
-  const CodedCodes payload = encode_codes(used, file.map, prior);
+  const CodedCodes payload = encode_codes(used, file.map);
   std::vector<uint8_t> table;
   for (size_t n : payload.iteration_bytes) put_varint(table, n);
 
@@ -276,15 +276,8 @@ QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
   file.map = map.capped(iterations);
   const uint8_t* payload = data + h.head_bytes;
   const size_t payload_given = std::min(h.payload_bytes, size - h.head_bytes);
-  if (!options.decode_payload) {
-    file.codes.iterations = iterations;
-    file.codes.channels = h.code_channels;
-    file.codes.rows = rows;
-    file.codes.cols = cols;
-    return file;
-  }
   file.codes = decode_codes(payload, payload_given, h.iteration_bytes, iterations, h.code_channels,
-                            rows, cols, file.map, name, options.code_prior);
+                            rows, cols, file.map, name);
   return file;
 }
 

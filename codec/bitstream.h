@@ -31,7 +31,6 @@
 #include <string>
 #include <vector>
 
-#include "entropy/code_prior.h"
 #include "entropy/code_stack.h"
 
 namespace qc {
@@ -53,9 +52,8 @@ struct QcFile {
 };
 
 // Validates `file` (throws qc::Error naming what is wrong) and serializes it.
-// Code bits beyond a tile's count are not stored. `prior`: the model's code
-// prior, if it has one (a reader needs the same).
-std::vector<uint8_t> write_qc(const QcFile& file, const CodePrior* prior = nullptr);
+// Code bits beyond a tile's count are not stored.
+std::vector<uint8_t> write_qc(const QcFile& file);
 
 // What a reader accepts.
 struct QcReadOptions {
@@ -65,11 +63,6 @@ struct QcReadOptions {
   // download, a range request): read the complete iterations they hold.
   // Otherwise a short file is refused.
   bool accept_prefix = false;
-  // The code prior of the model that wrote the file, if it has one.
-  const CodePrior* code_prior = nullptr;
-  // false: leave the payload undecoded (codes keep their shape, no bits):
-  // the map and the head are all that is wanted, and need no model.
-  bool decode_payload = true;
 };
 
 // The header fields of a .qc file, after the checksums and every field have

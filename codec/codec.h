@@ -2,14 +2,12 @@
 #pragma once
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "codec/allocation.h"
 #include "codec/image.h"
-#include "entropy/code_prior.h"
 #include "entropy/code_stack.h"
 #include "quant/model_file.h"
 
@@ -20,8 +18,6 @@ struct Model {
   QcmModel qcm;
   uint64_t fingerprint = 0;
   std::string source;  // file name or "built-in model", for messages
-  std::shared_ptr<const CodePrior> prior;  // the entropy coder's start, if the model has one
-  const CodePrior* code_prior() const { return prior.get(); }
 };
 Model model_from_bytes(const uint8_t* data, size_t size, const std::string& source);
 Model model_from_file(const std::string& path);

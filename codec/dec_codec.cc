@@ -55,7 +55,6 @@ DecodeResult decode(const uint8_t* data, size_t size, const Model& model,
   QcReadOptions read;
   read.max_iterations = wanted;
   read.accept_prefix = options.accept_prefix;
-  read.code_prior = model.code_prior();
   QcFile file = read_qc(data, size, model.fingerprint, name, read);
   RuntimeNetwork net(model.qcm, RuntimeOptions{options.threads, ActivationMode::kInt8});
   const int width = static_cast<int>(file.width), height = static_cast<int>(file.height);

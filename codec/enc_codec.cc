@@ -27,7 +27,6 @@ class Encoder {
       : image_(image),
         options_(options),
         progress_(progress),
-        prior_(model.code_prior()),
         net_(model.qcm, RuntimeOptions{options.threads, ActivationMode::kInt8}),
         x_(to_planar(image)),
         grid_{image.width, image.height, x_.width, x_.height, options.tile * ArchConfig::kStride},
@@ -136,7 +135,7 @@ class Encoder {
       advance();
     }
     tables_.weight = tile_pixel_counts(grid_);
-    tables_.cost = measure_codes(codes, full, prior_).tile_cost;
+    tables_.cost = measure_codes(codes, full).tile_cost;
   }
 
   // One closed-loop pass with the given allocation: the file it makes, and
@@ -152,7 +151,7 @@ class Encoder {
     }
     file_.map = map;
     ++passes_;
-    return {write_qc(file_, prior_), map,
+    return {write_qc(file_), map,
             keep_reconstruction ? loop.reconstruction() : std::vector<float>()};
   }
 
@@ -255,13 +254,12 @@ class Encoder {
   double overhead_bytes() {
     file_.map = TileMap(options_.tile, rows_, cols_, 0);
     file_.codes = CodeStack(0, file_.code_channels, rows_, cols_);
-    return static_cast<double>(write_qc(file_, prior_).size());
+    return static_cast<double>(write_qc(file_).size());
   }
 
   const Image& image_;
   EncodeOptions options_;
   Progress progress_;
-  const CodePrior* prior_;
   RuntimeNetwork net_;
   PlanarImage x_;
   TileGrid grid_;

@@ -2,11 +2,9 @@
 
 #include <png.h>
 
-#include <algorithm>
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 // jpeglib.h needs FILE and size_t declared first.
 #include <jpeglib.h>
 #include <jerror.h>
@@ -287,22 +285,6 @@ std::vector<uint8_t> encode_png(const Image& image) {
     throw Error(std::string("cannot write PNG: ") + png.message);
   }
   out.resize(size);
-  return out;
-}
-
-std::vector<std::string> list_images(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a directory");
-  std::vector<std::string> out;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::string ext = entry.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-    if (ext == ".png" || ext == ".jpg" || ext == ".jpeg") out.push_back(entry.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  if (out.empty()) throw Error(dir + ": no PNG or JPEG images found");
   return out;
 }
 

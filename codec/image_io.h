@@ -26,8 +26,4 @@ DecodedImage read_image(const std::string& path);
 
 std::vector<uint8_t> encode_png(const Image& image);
 
-// PNG and JPEG files under dir (recursive, by extension), sorted for
-// reproducibility; throws qc::Error if there are none.
-std::vector<std::string> list_images(const std::string& dir);
-
 }  // namespace qc

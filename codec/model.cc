@@ -2,8 +2,6 @@
 #include "base/file_io.h"
 #include "codec/codec.h"
 
-#include <memory>
-
 namespace qc {
 
 Model model_from_bytes(const uint8_t* data, size_t size, const std::string& source) {
@@ -11,11 +9,6 @@ Model model_from_bytes(const uint8_t* data, size_t size, const std::string& sour
   model.qcm = parse_qcm(data, size, source);
   model.fingerprint = qcm_fingerprint(std::vector<uint8_t>(data, data + size));
   model.source = source;
-  if (!model.qcm.code_prior.empty()) {
-    model.prior = std::make_shared<const CodePrior>(
-        parse_code_prior(model.qcm.code_prior.data(), model.qcm.code_prior.size(),
-                         model.qcm.config.iterations, model.qcm.config.code_channels, source));
-  }
   return model;
 }
 

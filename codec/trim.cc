@@ -33,7 +33,7 @@ std::string bpp_text(double bytes, double pixels) {
 // reference image. (Tile SSIM against the whole file's decoded image, in
 // two passes, chose no better on Kodak and took twice as long.)
 AllocationTables energy_tables(const QcFile& file, const RuntimeNetwork& net, int depth,
-                               const CodePrior* prior, const Progress& progress) {
+                               const Progress& progress) {
   const int width = static_cast<int>(file.width), height = static_cast<int>(file.height);
   const int padded_w = padded_side(width), padded_h = padded_side(height);
   const TileGrid grid{width, height, padded_w, padded_h, file.map.tile * ArchConfig::kStride};
@@ -71,7 +71,7 @@ AllocationTables energy_tables(const QcFile& file, const RuntimeNetwork& net, in
     }
     if (progress) progress(k / (depth + 1.0));
   }
-  t.cost = measure_codes(file.codes, file.map, prior).tile_cost;  // 0 beyond each tile's count
+  t.cost = measure_codes(file.codes, file.map).tile_cost;  // 0 beyond each tile's count
   t.cost.resize(static_cast<size_t>(depth) * tiles);
   return t;
 }
@@ -80,9 +80,7 @@ AllocationTables energy_tables(const QcFile& file, const RuntimeNetwork& net, in
 
 TrimResult trim(const uint8_t* data, size_t size, const Model& model, const TrimOptions& options,
                 const std::string& name, const Progress& progress) {
-  QcReadOptions read;
-  read.code_prior = model.code_prior();
-  QcFile file = read_qc(data, size, model.fingerprint, name, read);
+  QcFile file = read_qc(data, size, model.fingerprint, name);
   const double pixels = double(file.width) * file.height;
   const double target = options.bpp * pixels / 8.0;
   if (!(options.bpp > 0)) throw Error(name + ": the target rate must be positive");
@@ -93,14 +91,14 @@ TrimResult trim(const uint8_t* data, size_t size, const Model& model, const Trim
   const TileMap caps = file.map;
   QcFile smallest = file;
   smallest.map = caps.capped(0);
-  if (write_qc(smallest, model.code_prior()).size() > target) {
+  if (write_qc(smallest).size() > target) {
     throw Error(name + ": the smallest file this one trims to is " +
-                bpp_text(write_qc(smallest, model.code_prior()).size(), pixels));
+                bpp_text(write_qc(smallest).size(), pixels));
   }
   RuntimeNetwork net(model.qcm, RuntimeOptions{options.threads, ActivationMode::kInt8});
   const int depth = std::min(file.codes.iterations,
                              analysis_depth(options.bpp, file.code_channels, file.codes.iterations));
-  const AllocationTables tables = energy_tables(file, net, depth, model.code_prior(), progress);
+  const AllocationTables tables = energy_tables(file, net, depth, progress);
 
   const TileMap limit = caps.capped(tables.iterations);
   // The largest file within the target: bisect the allocation budget on the
@@ -111,7 +109,7 @@ TrimResult trim(const uint8_t* data, size_t size, const Model& model, const Trim
     for (size_t t = 0; t < map.counts.size(); ++t) map.counts[t] = std::min(map.counts[t], limit.counts[t]);
     QcFile out = file;
     out.map = map;
-    return TrimResult{write_qc(out, model.code_prior()), map};
+    return TrimResult{write_qc(out), map};
   };
   TrimResult best = trimmed(0);
   uint64_t lo = 0, hi = allocation_cost(tables, limit.counts);

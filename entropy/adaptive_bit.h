@@ -41,11 +41,6 @@ class Mixer {
  public:
   explicit Mixer(int sets) : weights_(static_cast<size_t>(sets) * N, kInitialWeight) {}
 
-  // All weight sets, set after set: a prior can start them elsewhere.
-  std::vector<int32_t>& weights() { return weights_; }
-  const std::vector<int32_t>& weights() const { return weights_; }
-  static constexpr int64_t kWeightLimit = 1 << 22;  // |weight| <= 64
-
   // Stretched inputs for the next bit.
   void set_input(int i, int stretched) { inputs_[i] = stretched; }
 
@@ -69,6 +64,7 @@ class Mixer {
  private:
   static constexpr int32_t kInitialWeight = 65536 * 3 / (N * 5);  // ~0.6 / N
   static constexpr int64_t kRate = 1;
+  static constexpr int64_t kWeightLimit = 1 << 22;  // |weight| <= 64
   std::vector<int32_t> weights_;
   std::array<int, N> inputs_{};
   int32_t* weights_at_ = nullptr;

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "entropy/code_prior.h"
 #include "entropy/code_stack.h"
 
 namespace qc {
@@ -19,11 +18,8 @@ struct CodedCodes {
   std::vector<size_t> iteration_bytes;  // [iteration] stream length; sums to bytes.size()
 };
 
-// enc_code_coder.cc. `prior`: the context model's starting state (the
-// model's, entropy/code_prior.h), or nullptr to start flat; the decoder
-// must be given the same.
-CodedCodes encode_codes(const CodeStack& stack, const TileMap& map,
-                        const CodePrior* prior = nullptr);
+// enc_code_coder.cc
+CodedCodes encode_codes(const CodeStack& stack, const TileMap& map);
 
 // What coding a stack costs: the exact payload size, and the model's ideal
 // cost (sum of -log2 P(bit)) split by iteration (1/65536 bit) and by
@@ -34,8 +30,7 @@ struct CodeCost {
   std::vector<uint32_t> tile_cost;       // [iteration][tile], 1/256 bit
   int tiles = 0;
 };
-CodeCost measure_codes(const CodeStack& stack, const TileMap& map,
-                       const CodePrior* prior = nullptr);
+CodeCost measure_codes(const CodeStack& stack, const TileMap& map);
 
 // Estimated payload bytes of `map` over the stack that `cost` was measured on
 // (typically with every tile at full count): the sum of the tiles' costs at
@@ -50,6 +45,6 @@ size_t estimate_code_bytes(const CodeCost& cost, const TileMap& map);
 // (format 1). `name` labels errors.
 CodeStack decode_codes(const uint8_t* data, size_t size, const std::vector<size_t>& iteration_bytes,
                        int iterations, int channels, int rows, int cols, const TileMap& map,
-                       const std::string& name, const CodePrior* prior = nullptr);
+                       const std::string& name);
 
 }  // namespace qc

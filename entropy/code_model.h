@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "entropy/adaptive_bit.h"
-#include "entropy/code_prior.h"
 #include "entropy/code_stack.h"
 
 namespace qc::entropy {
@@ -27,23 +26,9 @@ struct BitContext {
   int previous_channel;                     // same position, channel c-1
 };
 
-// Per-counter tallies of the bits a model saw (for learning a prior).
-struct ContextTallies {
-  std::vector<uint32_t> ones, total;  // CodePrior's counter order
-};
-
 class CodeModel {
  public:
-  static constexpr int kInputs = 4;  // three counters and a bias
-
-  // Starts flat, or from `prior` (which must be for these channels; its
-  // iterations beyond `iterations` are unused, missing ones start flat).
-  CodeModel(int iterations, int channels, const CodePrior* prior = nullptr);
-
-  // Counts every coded bit into `tallies` (sized by CodePrior::counters).
-  void tally_into(ContextTallies* tallies) { tallies_ = tallies; }
-  // The state now, as a prior (counters and mixer weights).
-  CodePrior state() const;
+  CodeModel(int iterations, int channels);
 
   // P(bit == 1) in 1/65536 for the coder; call update() with the bit next.
   uint32_t predict(const BitContext& c) {
@@ -60,39 +45,37 @@ class CodeModel {
   }
 
   void update(int bit) {
-    if (tallies_) tally(bit);
     for (Counter* counter : active_) counter->update(bit);
     mixer_.update(bit);
   }
 
  private:
+  static constexpr int kInputs = 4;  // three counters and a bias
   static constexpr int kBias = 256;  // constant input: lets each weight set learn an offset
   using Counter = BitCounter<255>;
 
-  void tally(int bit);
-
-  int iterations_, channels_;
+  int channels_;
   std::vector<Counter> own_;           // (t, c, W, N, t-1)
   std::vector<Counter> neighbours_;   // (t, W, N, NW, NE, t-1), all channels
   std::vector<Counter> channel_mix_;  // (c, W, N, t-1, c-1), all iterations
   Mixer<kInputs> mixer_;
   Counter* active_[kInputs - 1] = {};
-  ContextTallies* tallies_ = nullptr;
 };
 
 // Visits every present bit of `stack` (tiles' counts from `map`) in coding
-// order, asks `model` (made for the stack's iterations and channels) for its probability and hands both to
+// order, asks the model for its probability and hands both to
 // io.code(uint8_t& bit, uint32_t p1), which encodes or costs the bit (reads
 // it) or decodes it (writes it) and returns it. io.begin_iteration(t) is
 // called before each iteration's bits (each iteration is its own range-coder
 // stream), io.at(iteration, tile) before each position's bits, for per-tile
 // accounting.
 template <class BitIO>
-void traverse_codes(CodeStack& stack, const TileMap& map, CodeModel& model, BitIO& io) {
+void traverse_codes(CodeStack& stack, const TileMap& map, BitIO& io) {
   const int rows = stack.rows, cols = stack.cols, channels = stack.channels;
   const std::vector<uint8_t> counts = position_counts(map, rows, cols);
   const size_t plane = static_cast<size_t>(rows) * cols;
   const size_t iteration_stride = plane * channels;
+  CodeModel model(stack.iterations, channels);
   BitContext ctx{};
   for (int t = 0; t < stack.iterations; ++t) {
     ctx.iteration = t;

@@ -38,7 +38,7 @@ struct DecodeIO {
 
 CodeStack decode_codes(const uint8_t* data, size_t size, const std::vector<size_t>& iteration_bytes,
                        int iterations, int channels, int rows, int cols, const TileMap& map,
-                       const std::string& name, const CodePrior* prior) {
+                       const std::string& name) {
   check_code_shape(iterations, channels, rows, cols, name);
   if (!iteration_bytes.empty()) {
     if (iteration_bytes.size() < static_cast<size_t>(iterations))
@@ -52,8 +52,7 @@ CodeStack decode_codes(const uint8_t* data, size_t size, const std::vector<size_
   CodeStack stack(iterations, channels, rows, cols);
   check_code_stack(stack, map, name);
   DecodeIO io{data, size, iteration_bytes, name};
-  entropy::CodeModel model(iterations, channels, prior);
-  entropy::traverse_codes(stack, map, model, io);
+  entropy::traverse_codes(stack, map, io);
   return stack;
 }
 

@@ -67,16 +67,15 @@ struct MeasureIO {
 
 }  // namespace
 
-CodedCodes encode_codes(const CodeStack& stack, const TileMap& map, const CodePrior* prior) {
+CodedCodes encode_codes(const CodeStack& stack, const TileMap& map) {
   check_code_stack(stack, map, "encode_codes");
   CodeStack work = stack;  // the traversal's interface is read/write
   EncodeIO io;
-  entropy::CodeModel model(stack.iterations, stack.channels, prior);
-  entropy::traverse_codes(work, map, model, io);
+  entropy::traverse_codes(work, map, io);
   return io.streams.finish();
 }
 
-CodeCost measure_codes(const CodeStack& stack, const TileMap& map, const CodePrior* prior) {
+CodeCost measure_codes(const CodeStack& stack, const TileMap& map) {
   check_code_stack(stack, map, "measure_codes");
   CodeCost cost;
   cost.tiles = map.tiles_x * map.tiles_y;
@@ -84,8 +83,7 @@ CodeCost measure_codes(const CodeStack& stack, const TileMap& map, const CodePri
   cost.tile_cost.assign(static_cast<size_t>(stack.iterations) * cost.tiles, 0);
   CodeStack work = stack;
   MeasureIO io{IterationStreams(), &cost};
-  entropy::CodeModel model(stack.iterations, stack.channels, prior);
-  entropy::traverse_codes(work, map, model, io);
+  entropy::traverse_codes(work, map, io);
   cost.bytes = io.streams.finish().bytes.size();
   return cost;
 }

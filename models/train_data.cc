@@ -1,11 +1,28 @@
 #include "models/train_data.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "base/error.h"
 #include "codec/image_io.h"
 
 namespace qc {
+
+std::vector<std::string> list_images(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw Error(dir + ": not a directory");
+  std::vector<std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::string ext = entry.path().extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".png" || ext == ".jpg" || ext == ".jpeg") out.push_back(entry.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  if (out.empty()) throw Error(dir + ": no PNG or JPEG images found");
+  return out;
+}
 
 torch::Tensor image_to_tensor(const Image& image) {
   auto hwc = torch::from_blob(const_cast<uint8_t*>(image.pixels.data()),

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "codec/image.h"
-#include "codec/image_io.h"
 
 namespace qc {
+
+// PNG and JPEG files under dir (recursive), sorted for reproducibility.
+std::vector<std::string> list_images(const std::string& dir);
 
 // 3 x H x W uint8 (gray is repeated to RGB, alpha dropped).
 torch::Tensor image_to_tensor(const Image& image);

@@ -1,5 +1,5 @@
 // .qcm layout, all integers little-endian:
-//   header  "QCM1" | u32 version (1, 2 or 3) | u64 body size | u64 compressed body size
+//   header  "QCM1" | u32 version (1 or 2) | u64 body size | u64 compressed body size
 //   body    zstd frame of:
 //             config: u8 cell, i32 enc_conv, i32 enc_cells[3], i32 code_channels,
 //                     i32 dec_conv, i32 dec_cells[4], i32 input_kernel,
@@ -10,9 +10,6 @@
 //                     u32 name length, name bytes, u32 bases, f32 input_scale,
 //                     u8 has_bias, u64 bits[bases * out * row_words],
 //                     f32 alpha[bases * out], f32 bias[out] (if has_bias)
-//             version 3 only: u32 length, the code prior's bytes
-//                     (entropy/code_prior.h; version 3 also has the
-//                     version-2 config fields)
 //   trailer u64 FNV-1a of every byte before it
 // Each layer's shape comes from layers(config); the file only has to agree.
 #include "quant/model_file.h"
@@ -29,17 +26,13 @@ namespace qc {
 namespace {
 
 constexpr char kMagic[4] = {'Q', 'C', 'M', '1'};
-// Version 2 adds the reconstruction fields (one-shot, residual gains),
-// version 3 those and the code prior; each model is written at the lowest
-// version that holds it, so every model has one encoding (and one
-// fingerprint).
+// Version 2 adds the reconstruction fields (one-shot, residual gains); a
+// model with neither is still written as version 1, so every model has one
+// encoding (and one fingerprint).
 constexpr uint32_t kVersionPlain = 1;
 constexpr uint32_t kVersionReconstruction = 2;
-constexpr uint32_t kVersionCodePrior = 3;
 
-uint32_t version_of(const QcmModel& m) {
-  if (!m.code_prior.empty()) return kVersionCodePrior;
-  const ArchConfig& c = m.config;
+uint32_t version_of(const ArchConfig& c) {
   return c.one_shot || !c.residual_gains.empty() ? kVersionReconstruction : kVersionPlain;
 }
 constexpr size_t kHeaderBytes = 4 + 4 + 8 + 8;
@@ -114,7 +107,7 @@ size_t expected_words(const LayerSpec& spec, int bases) {
   return static_cast<size_t>(bases) * spec.out_channels * row_words(spec.in_channels, spec.kernel);
 }
 
-void write_config(Writer& w, const ArchConfig& c, uint32_t version) {
+void write_config(Writer& w, const ArchConfig& c) {
   w.u8(static_cast<uint8_t>(c.cell));
   w.i32(c.enc_conv);
   for (int v : c.enc_cells) w.i32(v);
@@ -125,7 +118,7 @@ void write_config(Writer& w, const ArchConfig& c, uint32_t version) {
   w.i32(c.hidden_kernel);
   w.i32(c.iterations);
   w.i32(c.priming);
-  if (version >= kVersionReconstruction) {
+  if (version_of(c) == kVersionReconstruction) {
     w.u8(c.one_shot ? 1 : 0);
     w.u32(static_cast<uint32_t>(c.residual_gains.size()));
     for (float g : c.residual_gains) w.f32(g);
@@ -146,7 +139,7 @@ ArchConfig read_config(Reader& r, uint32_t version) {
   c.hidden_kernel = r.i32();
   c.iterations = r.i32();
   c.priming = r.i32();
-  if (version >= kVersionReconstruction) {
+  if (version == kVersionReconstruction) {
     const uint8_t one_shot = r.u8();
     if (one_shot > 1) r.fail("bad reconstruction flag");
     c.one_shot = one_shot == 1;
@@ -244,10 +237,8 @@ std::vector<uint8_t> serialize_qcm(const QcmModel& model) {
   if (model.layers.size() != specs.size())
     throw Error("serialize_qcm: " + std::to_string(model.layers.size()) + " layers, the config has " +
                 std::to_string(specs.size()));
-  const uint32_t version = version_of(model);
-  if (model.code_prior.size() > kMaxQcmCodePriorBytes) throw Error("serialize_qcm: code prior too large");
   Writer body;
-  write_config(body, model.config, version);
+  write_config(body, model.config);
   body.u32(static_cast<uint32_t>(specs.size()));
   for (size_t i = 0; i < specs.size(); ++i) {
     const QuantLayer& layer = model.layers[i];
@@ -261,10 +252,6 @@ std::vector<uint8_t> serialize_qcm(const QcmModel& model) {
     for (float a : layer.alpha) body.f32(a);
     for (float b : layer.bias) body.f32(b);
   }
-  if (version >= kVersionCodePrior) {
-    body.u32(static_cast<uint32_t>(model.code_prior.size()));
-    body.bytes(model.code_prior.data(), model.code_prior.size());
-  }
   const std::vector<uint8_t>& raw = body.data();
   if (raw.size() > kMaxQcmBodyBytes) throw Error("serialize_qcm: model too large");
 
@@ -276,7 +263,7 @@ std::vector<uint8_t> serialize_qcm(const QcmModel& model) {
 
   Writer file;
   file.bytes(kMagic, 4);
-  file.u32(version);
+  file.u32(version_of(model.config));
   file.u64(raw.size());
   file.u64(packed.size());
   file.bytes(packed.data(), packed.size());
@@ -292,7 +279,7 @@ QcmModel parse_qcm(const uint8_t* data, size_t size, const std::string& source) 
     fail("not a qcodec model (.qcm) file");
   Reader header(data + 4, kHeaderBytes - 4, source);
   uint32_t version = header.u32();
-  if (version < kVersionPlain || version > kVersionCodePrior)
+  if (version != kVersionPlain && version != kVersionReconstruction)
     fail("unsupported model version " + std::to_string(version));
   uint64_t raw_size = header.u64();
   uint64_t packed_size = header.u64();
@@ -318,13 +305,7 @@ QcmModel parse_qcm(const uint8_t* data, size_t size, const std::string& source) 
     fail("model has " + std::to_string(count) + " layers, its architecture needs " +
          std::to_string(specs.size()));
   for (const LayerSpec& spec : specs) model.layers.push_back(read_layer(r, spec));
-  if (version >= kVersionCodePrior) {
-    const uint32_t prior_bytes = r.u32();
-    if (prior_bytes == 0 || prior_bytes > kMaxQcmCodePriorBytes) fail("bad code prior size");
-    const uint8_t* prior = r.take(prior_bytes);
-    model.code_prior.assign(prior, prior + prior_bytes);
-  }
-  if (!r.done()) fail("trailing bytes after the last section");
+  if (!r.done()) fail("trailing bytes after the last layer");
   return model;
 }
 

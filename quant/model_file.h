@@ -30,9 +30,6 @@ struct QuantLayer {
 struct QcmModel {
   ArchConfig config;
   std::vector<QuantLayer> layers;  // in the order of layers(config)
-  // The entropy coder's learned starting state (entropy/code_prior.h),
-  // serialized; empty when the model has none. The codec parses it.
-  std::vector<uint8_t> code_prior;
 };
 
 // Limits enforced by parse_qcm before any length read from a file is used.
@@ -41,7 +38,6 @@ constexpr size_t kMaxQcmBodyBytes = size_t{256} << 20;  // decompressed body
 constexpr int kMaxQcmLayers = 64;
 constexpr int kMaxQcmNameLength = 64;
 constexpr int kMaxQcmBases = 8;
-constexpr size_t kMaxQcmCodePriorBytes = size_t{16} << 20;
 
 // Words per packed row for a layer of the given shape.
 inline size_t row_words(int in_channels, int kernel) {

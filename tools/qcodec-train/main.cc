@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include "base/error.h"
-#include "models/code_prior_training.h"
 #include "models/precision_report.h"
 #include "models/trainer.h"
 
@@ -112,23 +111,6 @@ int main(int argc, char** argv) {
   report->add_option("--iterations", r.iterations, "Iteration counts (0.125 bpp raw each)")->delimiter(',');
   report->add_option("--threads", r.threads, "CPU threads");
 
-  qc::CodePriorTrainingOptions prior_options;
-  CLI::App* prior = app.add_subcommand(
-      "prior", "Give a .qcm model a code prior: the entropy coder's starting state, learned from "
-               "the training images coded at several rates with that model");
-  prior->add_option("--model", prior_options.model, "The .qcm model")->required();
-  prior->add_option("--data", prior_options.images, "Training images (never the evaluation set)")->required();
-  prior->add_option("-o,--output", prior_options.output, "The .qcm with its prior")->required();
-  prior->add_flag("-f,--force", prior_options.overwrite, "Overwrite the output file");
-  prior->add_option("--images", prior_options.image_count, "Images, spread over the sorted list")->capture_default_str();
-  prior->add_option("--crop", prior_options.crop, "Centre crop side in pixels")->capture_default_str();
-  prior->add_option("--rates", prior_options.rates, "Rates (bpp) each image is coded at")->capture_default_str();
-  prior->add_option("--confidence", prior_options.confidence,
-                    "Largest observation count a context starts from (0: probabilities only)")
-      ->check(CLI::Range(0, 255))
-      ->capture_default_str();
-  prior->add_option("--threads", prior_options.threads, "Encoder threads")->capture_default_str();
-
   std::string compact_in, compact_out;
   bool compact_overwrite = false;
   CLI::App* compact = app.add_subcommand(
@@ -148,8 +130,6 @@ int main(int argc, char** argv) {
       qc::train(t);
     } else if (exp->parsed()) {
       qc::export_model(e);
-    } else if (prior->parsed()) {
-      qc::train_code_prior(prior_options);
     } else if (compact->parsed()) {
       qc::compact_checkpoint(compact_in, compact_out, compact_overwrite);
     } else {

@@ -47,15 +47,11 @@ void run_info(const InfoCommand& o) {
   const std::string name = input_name(o.input);
   const QcHeader h = read_qc_header(bytes.data(), bytes.size(), name);
   if (!o.map.empty()) check_output(o.map, o.input, o.common.force);
-  // The head and the map need no model; the code bits need the code prior of
-  // the model that made the file, so their statistics need that model.
-  const Model model = load_model(o.common.model);
-  const bool own_model = h.model_fingerprint == model.fingerprint;
+  // Decoding the code bits needs no model: read it against its own fingerprint.
   QcReadOptions prefix;
   prefix.max_iterations = o.iterations;
-  prefix.code_prior = model.code_prior();
-  prefix.decode_payload = own_model;
   QcFile file = read_qc(bytes.data(), bytes.size(), h.model_fingerprint, name, prefix);
+  CodeCost cost = measure_codes(file.codes, file.map);
   const double pixels = double(h.width) * h.height;
 
   const int iterations = file.codes.iterations;
@@ -67,10 +63,7 @@ void run_info(const InfoCommand& o) {
   }
   mean /= file.map.counts.size();
   std::vector<double> iteration_bits;
-  if (own_model) {
-    for (uint64_t c : measure_codes(file.codes, file.map, model.code_prior()).iteration_cost)
-      iteration_bits.push_back(c / 65536.0);
-  }
+  for (uint64_t c : cost.iteration_cost) iteration_bits.push_back(c / 65536.0);
   // Code bits present at each iteration before entropy coding.
   std::vector<uint64_t> raw_bits(iterations, 0);
   for (uint8_t count : position_counts(file.map, file.codes.rows, file.codes.cols)) {
@@ -95,11 +88,7 @@ void run_info(const InfoCommand& o) {
   j["bpp"] = h.total_bytes * 8.0 / pixels;
   j["mean_iterations"] = mean;
   j["tiles_per_iteration_count"] = histogram;
-  if (own_model) {
-    j["model_bits_per_iteration"] = iteration_bits;
-  } else {
-    j["model_bits_per_iteration"] = nullptr;  // needs the model that made the file
-  }
+  j["model_bits_per_iteration"] = iteration_bits;
   j["raw_bits_per_iteration"] = raw_bits;
   // What a decoder needs for each prefix of iterations (format 2 records it).
   std::vector<size_t> prefix_bytes;
@@ -117,6 +106,7 @@ void run_info(const InfoCommand& o) {
   }
 
   if (!o.map.empty()) {
+    Model model = load_model(o.common.model);
     DecodeOptions limit;
     limit.threads = o.common.threads;
     limit.max_iterations = o.iterations;
@@ -136,12 +126,8 @@ void run_info(const InfoCommand& o) {
               iterations < h.iterations ? (" (of the first " + std::to_string(iterations) + ")").c_str() : "");
   std::printf("  tiles by iteration count:");
   for (size_t k = 0; k < histogram.size(); ++k) std::printf(" %zu:%d", k, histogram[k]);
-  if (own_model) {
-    std::printf("\n  bits per iteration (model cost / raw):");
-    for (int i = 0; i < iterations; ++i) std::printf(" %.0f/%llu", iteration_bits[i], static_cast<unsigned long long>(raw_bits[i]));
-  } else {
-    std::printf("\n  bits per iteration: made by another model (pass it with --model for the code statistics)");
-  }
+  std::printf("\n  bits per iteration (model cost / raw):");
+  for (int i = 0; i < iterations; ++i) std::printf(" %.0f/%llu", iteration_bits[i], static_cast<unsigned long long>(raw_bits[i]));
   std::printf("\n");
   if (!prefix_bpp.empty()) {
     std::printf("  bpp after each iteration:");
