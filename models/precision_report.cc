@@ -90,10 +90,10 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
   const RuntimeNetwork float_net(qcm, {o.threads, ActivationMode::kFloat});
   const RuntimeNetwork int8_net(qcm, {o.threads, ActivationMode::kInt8});
 
-  std::vector<PrecisionRow> rows = {{"float weights (LibTorch)", {}},
-                                    {"binary weights, float activations (LibTorch)", {}},
-                                    {"binary weights, float activations (runtime)", {}},
-                                    {"binary weights, 8-bit activations (runtime, the codec)", {}}};
+  std::vector<PrecisionRow> rows = {{"float weights (LibTorch)", {}, {}},
+                                    {"binary weights, float activations (LibTorch)", {}, {}},
+                                    {"binary weights, float activations (runtime)", {}, {}},
+                                    {"binary weights, 8-bit activations (runtime, the codec)", {}, {}}};
   for (auto& row : rows) {
     row.msssim.assign(o.iterations.size(), 0.0);
     row.psnr.assign(o.iterations.size(), 0.0);
