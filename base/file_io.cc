@@ -44,20 +44,20 @@ bool file_exists(const std::string& path) {
 std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (fd.get() < 0) throw Error(path + ": cannot open: " + errno_text());
+  if (fd.get() < 0) throw Error(path + ": cannot open: " + errno_text(), ErrorKind::kIo);
   struct stat st;
-  if (::fstat(fd.get(), &st) != 0) throw Error(path + ": cannot stat: " + errno_text());
-  if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file");
+  if (::fstat(fd.get(), &st) != 0) throw Error(path + ": cannot stat: " + errno_text(), ErrorKind::kIo);
+  if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file", ErrorKind::kIo);
   if (static_cast<uint64_t>(st.st_size) > max_bytes) {
     throw Error(path + ": file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                std::to_string(max_bytes));
+                std::to_string(max_bytes), ErrorKind::kOverLimit);
   }
   std::vector<uint8_t> data(static_cast<size_t>(st.st_size));
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::read(fd.get(), data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(path + ": read failed: " + errno_text());
+    if (n < 0) throw Error(path + ": read failed: " + errno_text(), ErrorKind::kIo);
     if (n == 0) break;  // the file shrank while we read it
     done += static_cast<size_t>(n);
   }
@@ -72,13 +72,13 @@ void write_file_atomic(const std::string& path, const uint8_t* data, size_t size
   }
   std::string tmp = path + ".XXXXXX";
   FileDescriptor fd(::mkstemp(tmp.data()));
-  if (fd.get() < 0) throw Error(path + ": cannot create temporary file: " + errno_text());
+  if (fd.get() < 0) throw Error(path + ": cannot create temporary file: " + errno_text(), ErrorKind::kIo);
   const PendingFile pending(tmp);  // a SIGINT or SIGTERM from here on removes tmp
   auto fail = [&](const std::string& what) {
     int saved = errno;
     ::unlink(tmp.c_str());
     errno = saved;
-    throw Error(path + ": " + what + ": " + errno_text());
+    throw Error(path + ": " + what + ": " + errno_text(), ErrorKind::kIo);
   };
   size_t done = 0;
   while (done < size) {

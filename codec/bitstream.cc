@@ -81,7 +81,7 @@ void check_image_fields(uint32_t width, uint32_t height, uint32_t channels,
       height > static_cast<uint32_t>(kMaxImageSide) ||
       static_cast<uint64_t>(width) * height > kMaxImagePixels)
     throw Error(name + ": image size " + std::to_string(width) + "x" + std::to_string(height) +
-                " outside the limits");
+                " outside the limits", ErrorKind::kOverLimit);
   if (channels < 1 || channels > 4)
     throw Error(name + ": channel count " + std::to_string(channels) + " outside 1..4");
 }
@@ -159,20 +159,23 @@ size_t QcHeader::bytes_through(int n) const {
 
 QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& name,
                         bool accept_prefix) {
-  auto fail = [&](const std::string& cause) { throw Error(name + ": " + cause); };
+  auto fail = [&](const std::string& cause, ErrorKind kind = ErrorKind::kCorrupt) {
+    throw Error(name + ": " + cause, kind);
+  };
   const size_t magic_seen = size < 4 ? size : 4;
   for (size_t i = 0; i < magic_seen; ++i)
     if (data[i] != kMagic[i]) fail("not a .qc file");
-  if (size < 5) fail("truncated .qc file (" + std::to_string(size) + " bytes)");
+  if (size < 5) fail("truncated .qc file (" + std::to_string(size) + " bytes)", ErrorKind::kTruncated);
   QcHeader h;
   h.version = data[4];
   if (h.version > kQcFormatVersion)
     fail("made by a newer qcodec (format version " + std::to_string(h.version) +
-         "; this one reads up to " + std::to_string(kQcFormatVersion) + ")");
+         "; this one reads up to " + std::to_string(kQcFormatVersion) + ")",
+         ErrorKind::kUnsupportedVersion);
   if (h.version < 1) fail("unknown format version 0");
   const bool v2 = h.version >= 2;
   const size_t minimum = kFixedHeaderBytes + (v2 ? 2 * kChecksumBytes : kChecksumBytes);
-  if (size < minimum) fail("truncated .qc file (" + std::to_string(size) + " bytes)");
+  if (size < minimum) fail("truncated .qc file (" + std::to_string(size) + " bytes)", ErrorKind::kTruncated);
   h.total_bytes = get_le(data + 13, 4);
   h.available_bytes = size;
   if (size > h.total_bytes || h.total_bytes < minimum)
@@ -181,7 +184,7 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   const std::string truncation = "truncated .qc file (" + std::to_string(size) + " of " +
                                  std::to_string(h.total_bytes) + " bytes)";
   if (h.truncated() && !(accept_prefix && v2)) {
-    fail(truncation + (accept_prefix ? "; format 1 files decode only whole" : ""));
+    fail(truncation + (accept_prefix ? "; format 1 files decode only whole" : ""), ErrorKind::kTruncated);
   }
   // A whole file is checked whole first, so any damage is named as such.
   if (!h.truncated() && crc32(data, size - kChecksumBytes) != get_le(data + size - kChecksumBytes, 4))
@@ -204,7 +207,8 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
     for (size_t& n : h.iteration_bytes) {
       const size_t before = at;
       if (!get_varint(data, std::min(size, h.total_bytes - 2 * kChecksumBytes), at, n))
-        fail(h.truncated() ? truncation + " before the end of its head" : "corrupt iteration table");
+        fail(h.truncated() ? truncation + " before the end of its head" : "corrupt iteration table",
+             h.truncated() ? ErrorKind::kTruncated : ErrorKind::kCorrupt);
       if (at - before > left) fail("corrupt iteration table");
       left -= at - before;
     }
@@ -215,7 +219,7 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   h.head_bytes = at + h.map_bytes + h.alpha_bytes + (v2 ? kChecksumBytes : 0);
   h.payload_bytes = left;
   if (v2) {
-    if (size < h.head_bytes) fail(truncation + " before the end of its head");
+    if (size < h.head_bytes) fail(truncation + " before the end of its head", ErrorKind::kTruncated);
     if (crc32(data, h.head_bytes - kChecksumBytes) != get_le(data + h.head_bytes - kChecksumBytes, 4))
       fail("head checksum mismatch: the file is corrupt");
   }
@@ -240,7 +244,7 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
     end += h.iteration_bytes[h.complete_iterations++];
   }
   if (h.truncated() && h.complete_iterations == 0)
-    fail(truncation + ": it holds no complete iteration");
+    fail(truncation + ": it holds no complete iteration", ErrorKind::kTruncated);
   return h;
 }
 
@@ -249,7 +253,8 @@ QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
   const QcHeader h = read_qc_header(data, size, name, options.accept_prefix);
   if (h.model_fingerprint != expected_fingerprint)
     throw Error(name + ": made by a different model (fingerprint " + hex64(h.model_fingerprint) +
-                "; this decoder's model is " + hex64(expected_fingerprint) + ")");
+                "; this decoder's model is " + hex64(expected_fingerprint) + ")",
+                ErrorKind::kWrongModel);
   QcFile file;
   file.width = h.width;
   file.height = h.height;
@@ -261,15 +266,15 @@ QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
   const TileMap map = decode_tile_map(section, h.map_bytes, h.tile, (cols + h.tile - 1) / h.tile,
                                       (rows + h.tile - 1) / h.tile, h.iterations, name);
   if (map.max_count() != h.iterations)
-    throw Error(name + ": allocation map disagrees with the iteration count");
+    throw Error(name + ": allocation map disagrees with the iteration count", ErrorKind::kCorrupt);
   section += h.map_bytes;
   if (h.alpha_bytes > 0) {
     const size_t pixels = static_cast<size_t>(h.width) * h.height;
     if (ZSTD_getFrameContentSize(section, h.alpha_bytes) != pixels)
-      throw Error(name + ": corrupt alpha plane");
+      throw Error(name + ": corrupt alpha plane", ErrorKind::kCorrupt);
     file.alpha.resize(pixels);
     const size_t n = ZSTD_decompress(file.alpha.data(), pixels, section, h.alpha_bytes);
-    if (ZSTD_isError(n) || n != pixels) throw Error(name + ": corrupt alpha plane");
+    if (ZSTD_isError(n) || n != pixels) throw Error(name + ": corrupt alpha plane", ErrorKind::kCorrupt);
   }
   int iterations = h.complete_iterations;
   if (options.max_iterations > 0) iterations = std::min(iterations, options.max_iterations);

@@ -45,10 +45,10 @@ DecodeResult decode(const uint8_t* data, size_t size, const Model& model,
   const QcHeader header = read_qc_header(data, size, name, options.accept_prefix);
   if (header.model_fingerprint == model.fingerprint) {
     if (header.code_channels != model.qcm.config.code_channels) {
-      throw Error(name + ": code channels do not match the model");
+      throw Error(name + ": code channels do not match the model", ErrorKind::kCorrupt);
     }
     if (header.iterations > model.qcm.config.iterations) {
-      throw Error(name + ": more iterations than the model has");
+      throw Error(name + ": more iterations than the model has", ErrorKind::kCorrupt);
     }
   }
   const int wanted = iterations_to_decode(header, options, name);
