@@ -75,7 +75,9 @@ TEST(Progressive, ARateLimitPicksTheLongestPrefixThatFits) {
     EXPECT_EQ(r.bytes_used, h.bytes_through(n));
     EXPECT_EQ(r.image.pixels, decode(whole.bytes.data(), whole.bytes.size(), model, prefix_of(n), "w.qc").image.pixels);
     o.max_bpp *= 0.999;  // a hair less: one iteration fewer
-    if (n > 1) EXPECT_EQ(decode(whole.bytes.data(), whole.bytes.size(), model, o, "w.qc").iterations, n - 1);
+    if (n > 1) {
+      EXPECT_EQ(decode(whole.bytes.data(), whole.bytes.size(), model, o, "w.qc").iterations, n - 1);
+    }
   }
   DecodeOptions tiny;
   tiny.max_bpp = 0.001;

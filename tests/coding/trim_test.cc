@@ -34,7 +34,9 @@ TEST(Trim, LowersTheRateWithinTheTargetAndKeepsTheBits) {
       for (int c = 0; c < trimmed.codes.channels; ++c)
         for (int y = 0; y < trimmed.codes.rows; ++y)
           for (int x = 0; x < trimmed.codes.cols; ++x)
-            if (trimmed.map.count_at(y, x) > i) ASSERT_EQ(trimmed.codes.at(i, c, y, x), original.codes.at(i, c, y, x));
+            if (trimmed.map.count_at(y, x) > i) {
+              ASSERT_EQ(trimmed.codes.at(i, c, y, x), original.codes.at(i, c, y, x));
+            }
   }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the build into a temporary prefix, builds examples/roundtrip.c
 # against it with pkg-config (shared, then static) and with find_package,
-# and runs each.
+# and runs each; then examples/decode.c against the decoder-only library.
 #   install_test.sh BUILD_DIR SOURCE_DIR IMAGE [EXTRA_CFLAGS]
 set -euo pipefail
 build=$1 source=$2 image=$3 extra=${4:-}
@@ -27,9 +27,25 @@ static_out=$("$prefix/roundtrip-static" "$image" 0.5)
 [[ $static_out == "$out" ]] || { echo "static build differs: $static_out"; exit 1; }
 if ldd "$prefix/roundtrip-static" | grep -q libqcodec; then echo "static build links libqcodec.so"; exit 1; fi
 readelf -d "$libdir/libqcodec.so" | grep -q 'SONAME.*libqcodec.so.0' || { echo "no SONAME libqcodec.so.0"; exit 1; }
+readelf -d "$libdir/libqcodec_dec.so" | grep -q 'SONAME.*libqcodec_dec.so.0' || { echo "no SONAME libqcodec_dec.so.0"; exit 1; }
 # Only the C API leaves the shared library.
-leaked=$(nm -D --defined-only "$libdir/libqcodec.so" | awk '$2 ~ /[TDBR]/ && $3 !~ /^qc_/' || true)
+leaked=$(nm -D --defined-only "$libdir/libqcodec.so" "$libdir/libqcodec_dec.so" | awk '$2 ~ /[TDBR]/ && $3 !~ /^qc_/' || true)
 [[ -z $leaked ]] || { echo "exported beyond the C API: $leaked"; exit 1; }
+# The decoder-only library decodes what the installed tool encodes, to the
+# same pixels as the whole library.
+"$prefix/bin/qcodec" encode "$image" -bpp 0.5 -o "$prefix/x.qc" --quiet
+# shellcheck disable=SC2086
+cc $extra "$source/examples/decode.c" $(pkg-config --cflags --libs qcodec_dec) -o "$prefix/decode-dec"
+# shellcheck disable=SC2086
+cc $extra "$source/examples/decode.c" $(pkg-config --cflags --libs qcodec) -o "$prefix/decode-full"
+if ldd "$prefix/decode-dec" | grep -E -q 'libqcodec\.so|libpng|libjpeg'; then echo "decoder links more than libqcodec_dec"; exit 1; fi
+dec_out=$(LD_LIBRARY_PATH=$libdir "$prefix/decode-dec" "$prefix/x.qc" "$prefix/x.ppm")
+full_out=$(LD_LIBRARY_PATH=$libdir "$prefix/decode-full" "$prefix/x.qc" "$prefix/y.ppm")
+echo "$dec_out"
+[[ $dec_out == "$full_out" ]] || { echo "libqcodec_dec decodes differently: $full_out"; exit 1; }
+cmp -s "$prefix/x.ppm" "$prefix/y.ppm" || { echo "PPM files differ"; exit 1; }
+nm -D --defined-only "$libdir/libqcodec_dec.so" | grep -q qc_encode && { echo "libqcodec_dec has qc_encode"; exit 1; }
+
 # find_package(qcodec) from a CMake project.
 mkdir "$prefix/consumer"
 cat > "$prefix/consumer/CMakeLists.txt" <<CMAKE

@@ -1,77 +1,14 @@
-// The C API (include/qcodec/qcodec.h) over the C++ codec: argument checks,
-// copies between strided buffers and qc::Image, and exceptions turned into
-// status codes with a per-thread message.
-#include "qcodec/qcodec.h"
-
+// The C API's decoder half (include/qcodec/qcodec.h): models, decoding,
+// info; everything libqcodec_dec has.
 #include <cstdlib>
 #include <cstring>
-#include <new>
 #include <string>
 
-#include "base/error.h"
+#include "api/api_support.h"
 #include "codec/bitstream.h"
-#include "codec/codec.h"
-#include "codec/image_io.h"
 #include "quant/default_model.h"
 
-struct qc_model {
-  qc::Model model;
-};
-
 namespace {
-
-thread_local std::string last_error;
-
-qc_status status_of(qc::ErrorKind kind, qc_status generic) {
-  switch (kind) {
-    case qc::ErrorKind::kCorrupt: return QC_CORRUPT;
-    case qc::ErrorKind::kTruncated: return QC_TRUNCATED;
-    case qc::ErrorKind::kWrongModel: return QC_WRONG_MODEL;
-    case qc::ErrorKind::kUnsupportedVersion: return QC_UNSUPPORTED_VERSION;
-    case qc::ErrorKind::kOverLimit: return QC_OVER_LIMIT;
-    case qc::ErrorKind::kIo: return QC_IO_ERROR;
-    case qc::ErrorKind::kGeneric: break;
-  }
-  return generic;
-}
-
-// Runs `body`, which returns a status; any exception becomes one. `generic`
-// is what an unclassified qc::Error means here (bad arguments for an
-// encoder, bad bytes for a reader).
-template <class Body>
-qc_status guarded(qc_status generic, Body&& body) {
-  last_error.clear();
-  try {
-    return body();
-  } catch (const qc::Error& e) {
-    last_error = e.what();
-    return status_of(e.kind(), generic);
-  } catch (const std::bad_alloc&) {
-    last_error = "out of memory";
-    return QC_OUT_OF_MEMORY;
-  } catch (const std::exception& e) {
-    last_error = e.what();
-    return generic;
-  }
-}
-
-qc_status invalid(const char* message) {
-  last_error = message;
-  return QC_INVALID_ARGUMENT;
-}
-
-qc_status new_model(qc::Model model, qc_model** out) {
-  *out = new qc_model{std::move(model)};
-  return QC_OK;
-}
-
-// Copies into a malloc'd buffer the caller frees with qc_free.
-uint8_t* copy_out(const uint8_t* data, size_t size) {
-  uint8_t* out = static_cast<uint8_t*>(std::malloc(size > 0 ? size : 1));
-  if (out == nullptr) throw std::bad_alloc();
-  if (size > 0) std::memcpy(out, data, size);
-  return out;
-}
 
 qc::DecodeOptions decode_options(const qc_decode_options* o) {
   qc::DecodeOptions options;
@@ -86,7 +23,45 @@ qc::DecodeOptions decode_options(const qc_decode_options* o) {
 
 const char kStreamName[] = "qcodec stream";
 
+qc_status new_model(qc::Model model, qc_model** out) {
+  *out = new qc_model{std::move(model)};
+  return QC_OK;
+}
+
 }  // namespace
+
+namespace qc::api {
+
+std::string& last_error() {
+  thread_local std::string message;
+  return message;
+}
+
+qc_status status_of(ErrorKind kind, qc_status generic) {
+  switch (kind) {
+    case ErrorKind::kCorrupt: return QC_CORRUPT;
+    case ErrorKind::kTruncated: return QC_TRUNCATED;
+    case ErrorKind::kWrongModel: return QC_WRONG_MODEL;
+    case ErrorKind::kUnsupportedVersion: return QC_UNSUPPORTED_VERSION;
+    case ErrorKind::kOverLimit: return QC_OVER_LIMIT;
+    case ErrorKind::kIo: return QC_IO_ERROR;
+    case ErrorKind::kGeneric: break;
+  }
+  return generic;
+}
+
+uint8_t* copy_out(const uint8_t* data, size_t size) {
+  uint8_t* out = static_cast<uint8_t*>(std::malloc(size > 0 ? size : 1));
+  if (out == nullptr) throw std::bad_alloc();
+  if (size > 0) std::memcpy(out, data, size);
+  return out;
+}
+
+}  // namespace qc::api
+
+using qc::api::copy_out;
+using qc::api::guarded;
+using qc::api::invalid;
 
 extern "C" {
 
@@ -94,7 +69,7 @@ int qc_version(void) {
   return (QC_VERSION_MAJOR << 16) | (QC_VERSION_MINOR << 8) | QC_VERSION_PATCH;
 }
 
-const char* qc_last_error(void) { return last_error.c_str(); }
+const char* qc_last_error(void) { return qc::api::last_error().c_str(); }
 
 qc_status qc_model_builtin(qc_model** model) {
   return guarded(QC_CORRUPT, [&] {
@@ -120,45 +95,6 @@ qc_status qc_model_from_file(const char* path, qc_model** model) {
 }
 
 void qc_model_free(qc_model* model) { delete model; }
-
-void qc_encode_options_init(qc_encode_options* options) {
-  if (options != nullptr) *options = qc_encode_options{0.0, 0.0, 0, 0, nullptr, nullptr};
-}
-
-qc_status qc_encode(const qc_model* model, const uint8_t* pixels, int width, int height, int stride,
-                    qc_layout layout, const qc_encode_options* options, uint8_t** out,
-                    size_t* out_size) {
-  return guarded(QC_INVALID_ARGUMENT, [&] {
-    if (model == nullptr || pixels == nullptr || options == nullptr || out == nullptr || out_size == nullptr)
-      return invalid("qc_encode: NULL argument");
-    const int channels = static_cast<int>(layout);
-    if (channels < 1 || channels > 4) return invalid("qc_encode: unknown pixel layout");
-    if (width < 1 || height < 1 || static_cast<int64_t>(stride) < static_cast<int64_t>(width) * channels)
-      return invalid("qc_encode: bad width, height or stride");
-    if (width > qc::kMaxImageSide || height > qc::kMaxImageSide ||
-        static_cast<uint64_t>(width) * height > qc::kMaxImagePixels) {
-      last_error = "qc_encode: " + std::to_string(width) + "x" + std::to_string(height) + " is over the size limits";
-      return QC_OVER_LIMIT;
-    }
-    qc::Image image(width, height, channels);
-    const size_t row = static_cast<size_t>(width) * channels;
-    for (int y = 0; y < height; ++y)
-      std::memcpy(image.pixels.data() + y * row, pixels + static_cast<size_t>(y) * stride, row);
-    qc::EncodeOptions o;
-    o.bpp = options->bpp;
-    o.quality = options->quality;
-    o.iterations = options->iterations;
-    o.threads = options->threads;
-    qc::Progress progress;
-    if (options->progress != nullptr) {
-      progress = [fn = options->progress, user = options->progress_user](double done) { fn(done, user); };
-    }
-    const qc::EncodeResult result = qc::encode(image, model->model, o, progress);
-    *out = copy_out(result.bytes.data(), result.bytes.size());
-    *out_size = result.bytes.size();
-    return QC_OK;
-  });
-}
 
 void qc_decode_options_init(qc_decode_options* options) {
   if (options != nullptr) *options = qc_decode_options{0, 0, 0.0, 0};
@@ -189,7 +125,7 @@ qc_status qc_decode_into(const qc_model* model, const uint8_t* data, size_t size
     const size_t row = static_cast<size_t>(h.width) * h.channels;
     if (stride < 0 || static_cast<size_t>(stride) < row ||
         buffer_size < static_cast<size_t>(stride) * (h.height - 1) + row) {
-      last_error = "qc_decode_into: the buffer is too small for " + std::to_string(h.width) + "x" +
+      qc::api::last_error() = "qc_decode_into: the buffer is too small for " + std::to_string(h.width) + "x" +
                    std::to_string(h.height) + "x" + std::to_string(h.channels);
       return QC_BUFFER_TOO_SMALL;
     }
