@@ -32,12 +32,6 @@ struct CodeCost {
 };
 CodeCost measure_codes(const CodeStack& stack, const TileMap& map);
 
-// Estimated payload bytes of `map` over the stack that `cost` was measured on
-// (typically with every tile at full count): the sum of the tiles' costs at
-// the iterations the map keeps. Ignores how contexts change with the map, so
-// use measure_codes for the final, exact figure.
-size_t estimate_code_bytes(const CodeCost& cost, const TileMap& map);
-
 // dec_code_coder.cc. Decodes the first `iterations` iterations; `map` covers
 // the grid with counts <= iterations (the container caps and validates it).
 // iteration_bytes: the stream lengths of CodedCodes, at least `iterations`

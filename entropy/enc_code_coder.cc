@@ -88,13 +88,4 @@ CodeCost measure_codes(const CodeStack& stack, const TileMap& map) {
   return cost;
 }
 
-size_t estimate_code_bytes(const CodeCost& cost, const TileMap& map) {
-  uint64_t total = 0;
-  for (int tile = 0; tile < cost.tiles && tile < static_cast<int>(map.counts.size()); ++tile)
-    for (int t = 0; t < map.counts[tile] && static_cast<size_t>(t) < cost.iteration_cost.size();
-         ++t)
-      total += cost.tile_cost[static_cast<size_t>(t) * cost.tiles + tile];
-  return static_cast<size_t>((total + 8 * 256 - 1) / (8 * 256));
-}
-
 }  // namespace qc

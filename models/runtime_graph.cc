@@ -12,7 +12,10 @@ RuntimeNetwork::RuntimeNetwork(const QcmModel& model, const RuntimeOptions& opti
   config_.validate();
   if (model.layers.size() != specs_.size()) throw Error("runtime: model layers do not match its config");
   convs_.reserve(specs_.size());
-  for (size_t i = 0; i < specs_.size(); ++i) convs_.emplace_back(specs_[i], model.layers[i]);
+  // The float weights serve only the float reference mode.
+  const PackedConv::FloatWeights float_weights =
+      mode_ == ActivationMode::kFloat ? PackedConv::FloatWeights::kKeep : PackedConv::FloatWeights::kDrop;
+  for (size_t i = 0; i < specs_.size(); ++i) convs_.emplace_back(specs_[i], model.layers[i], float_weights);
   pool_ = std::make_unique<ThreadPool>(options.threads);
 }
 

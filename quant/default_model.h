@@ -4,9 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "base/error.h"
-#include "quant/model_file.h"
-
 namespace qc {
 
 struct EmbeddedBytes {
@@ -15,11 +12,5 @@ struct EmbeddedBytes {
 };
 
 EmbeddedBytes default_model_bytes();  // defined by the generated source
-
-inline QcmModel load_default_model() {
-  EmbeddedBytes bytes = default_model_bytes();
-  if (bytes.size == 0) throw Error("built-in model: this build embeds no model (pass --model)");
-  return parse_qcm(bytes.data, bytes.size, "built-in model");
-}
 
 }  // namespace qc

@@ -22,7 +22,7 @@ QC_VECTOR_CLONES void epilogue(const int32_t* selected, int32_t sum_q, const flo
 
 }  // namespace
 
-PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer)
+PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeights float_weights)
     : in_channels_(spec.in_channels),
       out_channels_(spec.out_channels),
       kernel_(spec.kernel),
@@ -44,7 +44,8 @@ PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer)
   binary_kernels();
 
   masks_.assign(static_cast<size_t>(blocks_) * taps * groups_, 0);
-  float_weights_.assign(static_cast<size_t>(taps) * in_channels_ * out_channels_, 0.0f);
+  const bool keep_float = float_weights == FloatWeights::kKeep;
+  if (keep_float) float_weights_.assign(static_cast<size_t>(taps) * in_channels_ * out_channels_, 0.0f);
   for (int row = 0; row < bases_ * out_channels_; ++row) {
     const uint64_t* bits = layer.bits.data() + row * words;
     const int k = row / out_channels_, o = row % out_channels_;
@@ -55,6 +56,7 @@ PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer)
         if (plus)
           masks_[(static_cast<size_t>(row / 16) * taps + t) * groups_ + i / 4] |=
               uint64_t{1} << (4 * (row % 16) + i % 4);
+        if (!keep_float) continue;
         float& w = float_weights_[(static_cast<size_t>(t) * in_channels_ + i) * out_channels_ + o];
         w = w + alpha_[static_cast<size_t>(k) * out_channels_ + o] * (plus ? 1.0f : -1.0f);
       }
@@ -100,6 +102,7 @@ void PackedConv::run_row(const QuantizedTensor& in, int y, float* out,
 
 void PackedConv::run_row(const FloatTensor& in, int y, float* out, std::vector<int32_t>&) const {
   check_input(in);
+  if (float_weights_.empty()) throw Error("conv: built for int8 activations only (no float weights)");
   const int width = out_size(in.width);
   const int top = y * stride_ - pad();
   for (int x = 0; x < width; ++x) {

@@ -19,7 +19,10 @@ namespace qc {
 
 class PackedConv {
  public:
-  PackedConv(const LayerSpec& spec, const QuantLayer& layer);
+  // kDrop: int8 mode only; the dequantized float weights (32 times the
+  // packed bits) are not kept, and the float run_row refuses to run.
+  enum class FloatWeights { kKeep, kDrop };
+  PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeights float_weights = FloatWeights::kKeep);
 
   int in_channels() const { return in_channels_; }
   int out_channels() const { return out_channels_; }
@@ -50,7 +53,7 @@ class PackedConv {
   std::vector<uint64_t> masks_;      // [blocks][taps][groups], see binary_kernels.h
   std::vector<float> alpha_;         // [bases][out]
   std::vector<float> bias_;          // [out], zeros when the layer has none
-  std::vector<float> float_weights_; // [taps][in][out], dequantized
+  std::vector<float> float_weights_; // [taps][in][out], dequantized; empty with kDrop
 };
 
 }  // namespace qc
