@@ -1,5 +1,5 @@
 // Published rate-distortion curves to plot ours against, read from the two
-// formats in ../shared/data/anchors:
+// formats of the anchor folder (README, "Data"; qcodec-eval --anchors):
 //   tensorflow-compression/<dataset>__<MS-SSIM|PSNR>_sRGB_RGB__<key>.txt:
 //     '#' comment lines (the first names the method in double quotes), then
 //     "bpp, value" lines; MS-SSIM is linear there (converted to dB here).

@@ -1,5 +1,5 @@
 // Image quality metrics: MS-SSIM (and its dB form) and PSNR, following the
-// conventions in DESIGN.md ("Conventions for metrics") so that our numbers
+// conventions in docs/DESIGN.md ("Conventions") so that our numbers
 // compare with tf.image.ssim_multiscale / pytorch_msssim and published curves.
 //
 // Which samples count:

@@ -4,9 +4,9 @@
 # (default) binarizes from the first step and validates the exact binary
 # network that export writes; PHASE=float keeps float weights.
 #   models/ablate.sh FLOAT_CHECKPOINT NAME [qcodec-train options...]
-# Environment: TRAINER (default build/tools/qcodec-train), DATA (default
-# ../shared/data/train), LEN (default 300), OUT (default runs/ablation),
-# PHASE (binary or float).
+# Environment: DATA (required: the training images, README "Data"), TRAINER
+# (default build/tools/qcodec-train), LEN (default 300), OUT (default
+# runs/ablation), PHASE (binary or float).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $# -lt 2 ]]; then
@@ -16,7 +16,7 @@ fi
 float=$1 name=$2
 shift 2
 trainer=${TRAINER:-build/tools/qcodec-train}
-data=${DATA:-../shared/data/train}
+data=${DATA:?set DATA to the training images (README, "Data")}
 len=${LEN:-300}
 run=${OUT:-runs/ablation}/$name
 mkdir -p "$run"

@@ -12,7 +12,7 @@ namespace qc {
 constexpr int kHoldoutEvery = 50;     // every 50th image validates, never trains
 constexpr int kValidationSide = 192;  // 5 MS-SSIM scales need >= 161 px
 
-// SSIM-weighted L1 (or plain L1) of a reconstruction, as in DESIGN.md.
+// SSIM-weighted L1 (or plain L1) of a reconstruction, as in docs/DESIGN.md.
 torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x_hat,
                                   bool ssim_weighted);
 

@@ -9,13 +9,13 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"Train the qcodec network (LibTorch) and export it for the qcodec runtime.\n\n"
-               "Examples:\n"
-               "  qcodec-train train --data ../shared/data/train --run runs/main --max-minutes 120\n"
+               "Examples (TRAIN: the training images, KODAK: an evaluation set):\n"
+               "  qcodec-train train --data $TRAIN --run runs/main --max-minutes 120\n"
                "  qcodec-train train --run runs/main --resume\n"
                "  qcodec-train export --checkpoint runs/main/checkpoint.pt --calibration "
-               "../shared/data/train -o model.qcm\n"
+               "$TRAIN -o model.qcm\n"
                "  qcodec-train report --checkpoint runs/main/checkpoint.pt --model model.qcm "
-               "--images ../shared/data/kodak"};
+               "--images $KODAK"};
   app.require_subcommand(1);
 
   qc::TrainOptions t;
