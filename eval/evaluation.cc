@@ -32,7 +32,8 @@ std::string describe(const Job& job) {
 
 }  // namespace
 
-Measurement measure(const CodecAdapter& codec, double setting, const DatasetImage& image) {
+Measurement measure(const CodecAdapter& codec, double setting, const DatasetImage& image,
+                    MsssimConvention convention) {
   Measurement m;
   m.codec = codec.name();
   m.setting = setting;
@@ -46,7 +47,7 @@ Measurement measure(const CodecAdapter& codec, double setting, const DatasetImag
   m.bytes = bytes.size();
   m.bpp = 8.0 * static_cast<double>(bytes.size()) /
           (static_cast<double>(image.rgb.width) * image.rgb.height);
-  m.msssim = ms_ssim(image.rgb, decoded);
+  m.msssim = ms_ssim(image.rgb, decoded, convention);
   m.msssim_db = msssim_db(m.msssim);
   m.psnr = psnr(image.rgb, decoded);
   return m;
@@ -70,7 +71,7 @@ std::vector<Measurement> evaluate(const std::vector<DatasetImage>& images,
   auto worker = [&] {
     for (size_t i; !failed && (i = next++) < jobs.size();) {
       try {
-        results[i] = measure(*jobs[i].codec, jobs[i].setting, *jobs[i].image);
+        results[i] = measure(*jobs[i].codec, jobs[i].setting, *jobs[i].image, options.convention);
         progress.advance(describe(jobs[i]));
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(error_mutex);

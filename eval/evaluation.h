@@ -7,6 +7,7 @@
 
 #include "eval/codec_adapter.h"
 #include "eval/dataset.h"
+#include "eval/metrics.h"
 
 namespace qc {
 
@@ -27,6 +28,7 @@ struct Measurement {
 struct EvaluationOptions {
   int threads = 1;          // jobs run in parallel; each codec call is single-threaded
   bool show_progress = false;
+  MsssimConvention convention = MsssimConvention::kTensorFlow;
 };
 
 // Rows ordered by codec (as given), setting (as the codec lists them), image.
@@ -37,6 +39,7 @@ std::vector<Measurement> evaluate(const std::vector<DatasetImage>& images,
                                   const EvaluationOptions& options);
 
 // Encodes, decodes and measures one image at one setting.
-Measurement measure(const CodecAdapter& codec, double setting, const DatasetImage& image);
+Measurement measure(const CodecAdapter& codec, double setting, const DatasetImage& image,
+                    MsssimConvention convention = MsssimConvention::kTensorFlow);
 
 }  // namespace qc

@@ -122,20 +122,29 @@ SsimTerms ssim_terms(const Plane& x, const Plane& y, const std::vector<double>& 
   return {ssim_sum / n, cs_sum / n};
 }
 
-// 2x2 average pooling; an odd side is extended by its last row/column first.
-Plane downsample(const Plane& in) {
+// 2x2 average pooling to ceil(n/2) per side. An odd side: TF extends it by
+// its last row/column; pytorch_msssim's avg_pool2d(padding=1) puts a zero
+// row/column on each side (counted in the mean), so its pairs start one
+// earlier, with the first against the zero.
+Plane downsample(const Plane& in, MsssimConvention convention) {
   Plane out((in.width + 1) / 2, (in.height + 1) / 2);
+  const bool pytorch = convention == MsssimConvention::kPytorch;
+  const int shift_y = pytorch && in.height % 2 ? 1 : 0, shift_x = pytorch && in.width % 2 ? 1 : 0;
+  auto sample = [&](int x, int y) {
+    if (pytorch) return x < 0 || y < 0 ? 0.0 : in.at(x, y);
+    return in.at(std::min(x, in.width - 1), std::min(y, in.height - 1));
+  };
   for (int y = 0; y < out.height; ++y) {
-    int y0 = 2 * y, y1 = std::min(2 * y + 1, in.height - 1);
+    const int y0 = 2 * y - shift_y;
     for (int x = 0; x < out.width; ++x) {
-      int x0 = 2 * x, x1 = std::min(2 * x + 1, in.width - 1);
-      out.at(x, y) = 0.25 * (in.at(x0, y0) + in.at(x1, y0) + in.at(x0, y1) + in.at(x1, y1));
+      const int x0 = 2 * x - shift_x;
+      out.at(x, y) = 0.25 * (sample(x0, y0) + sample(x0 + 1, y0) + sample(x0, y0 + 1) + sample(x0 + 1, y0 + 1));
     }
   }
   return out;
 }
 
-double ms_ssim_plane(Plane x, Plane y, int scales) {
+double ms_ssim_plane(Plane x, Plane y, int scales, MsssimConvention convention) {
   int shorter = std::min(x.width, x.height);
   int window_size = std::min(kWindowSize, shorter % 2 == 1 ? shorter : shorter - 1);
   std::vector<double> window = gaussian_window(window_size);
@@ -148,8 +157,8 @@ double ms_ssim_plane(Plane x, Plane y, int scales) {
     double term = std::max(0.0, last ? t.ssim : t.cs);
     result *= std::pow(term, kScaleWeights[s] / weight_sum);
     if (!last) {
-      x = downsample(x);
-      y = downsample(y);
+      x = downsample(x, convention);
+      y = downsample(y, convention);
     }
   }
   return result;
@@ -168,15 +177,19 @@ int ms_ssim_scales(int width, int height) {
   return scales;
 }
 
-double ms_ssim(const Image& reference, const Image& test) {
+double ms_ssim(const Image& reference, const Image& test, MsssimConvention convention) {
   check_comparable(reference, test, "ms-ssim");
   int scales = ms_ssim_scales(reference.width, reference.height);
   int channels = colour_channels(reference);
   double sum = 0;
   for (int c = 0; c < channels; ++c) {
-    sum += ms_ssim_plane(extract_plane(reference, c), extract_plane(test, c), scales);
+    sum += ms_ssim_plane(extract_plane(reference, c), extract_plane(test, c), scales, convention);
   }
   return sum / channels;
+}
+
+const char* convention_name(MsssimConvention convention) {
+  return convention == MsssimConvention::kPytorch ? "pytorch" : "tf";
 }
 
 double msssim_db(double msssim) {

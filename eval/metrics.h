@@ -14,7 +14,10 @@
 // filtering (no padding), K1 = 0.01, K2 = 0.03, five scales with weights
 // (0.0448, 0.2856, 0.3001, 0.2363, 0.1333), 2x2 average pooling between
 // scales. A side of odd length is first extended by repeating its last
-// row/column (tf.image's symmetric padding), so pooled sides are ceil(n/2).
+// row/column (tf.image's symmetric padding), so pooled sides are ceil(n/2):
+// the TF convention, the default everywhere. The pytorch_msssim convention
+// (zero padding inside avg_pool2d) is offered; the two differ by up to 1e-3
+// on odd sizes and agree exactly on even ones down every scale.
 // Contrast terms are clamped at 0 before the weighted product (as both
 // references do). All sums are in double.
 //
@@ -31,8 +34,12 @@
 
 namespace qc {
 
+enum class MsssimConvention { kTensorFlow, kPytorch };
+const char* convention_name(MsssimConvention convention);  // "tf", "pytorch"
+
 // In [0, 1]; 1 for identical images. Symmetric in its arguments.
-double ms_ssim(const Image& reference, const Image& test);
+double ms_ssim(const Image& reference, const Image& test,
+               MsssimConvention convention = MsssimConvention::kTensorFlow);
 
 // -10 log10(1 - msssim): +infinity when msssim == 1 (identical images); the
 // CSV/JSON writers print it as "inf".

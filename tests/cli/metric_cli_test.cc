@@ -76,10 +76,10 @@ TEST(QcodecCli, UsageErrorsExitWithTwo) {
 TEST(MetricCli, IdenticalImagesGiveInfinity) {
   ProgramResult text = qcodec({"metric", kReference, kReference});
   EXPECT_EQ(text.exit_code, 0) << text.err;
-  EXPECT_EQ(text.out, "msssim    1.000000\nmsssim_db inf dB\npsnr      inf dB\n");
+  EXPECT_EQ(text.out, "msssim    1.000000\nmsssim_db inf dB\npsnr      inf dB\nmsssim convention: tf\n");
   ProgramResult json = qcodec({"metric", kReference, kReference, "--json"});
   EXPECT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_EQ(json.out, "{\"msssim\": 1, \"msssim_db\": \"inf\", \"psnr\": \"inf\"}\n");
+  EXPECT_EQ(json.out, "{\"msssim\": 1, \"msssim_db\": \"inf\", \"psnr\": \"inf\", \"msssim_convention\": \"tf\"}\n");
 }
 
 TEST(MetricCli, PrintsTheLibraryValues) {
@@ -95,11 +95,11 @@ TEST(MetricCli, PrintsTheLibraryValues) {
   ASSERT_EQ(json.exit_code, 0) << json.err;
   double printed[3];
   int length = 0;
-  ASSERT_EQ(std::sscanf(json.out.c_str(), "{\"msssim\": %lf, \"msssim_db\": %lf, \"psnr\": %lf}%n",
+  ASSERT_EQ(std::sscanf(json.out.c_str(), "{\"msssim\": %lf, \"msssim_db\": %lf, \"psnr\": %lf%n",
                         &printed[0], &printed[1], &printed[2], &length),
             3)
       << json.out;
-  EXPECT_EQ(json.out.substr(length), "\n");
+  EXPECT_EQ(json.out.substr(length), ", \"msssim_convention\": \"tf\"}\n");
   // JSON numbers read back exactly.
   EXPECT_EQ(printed[0], msssim);
   EXPECT_EQ(printed[1], msssim_db(msssim));
@@ -111,7 +111,7 @@ TEST(MetricCli, PrintsTheLibraryValues) {
                         &printed[0], &printed[1], &printed[2], &length),
             3)
       << text.out;
-  EXPECT_EQ(text.out.substr(length), "\n");
+  EXPECT_EQ(text.out.substr(length), "\nmsssim convention: tf\n");
   EXPECT_NEAR(printed[0], msssim, 5e-7);
   EXPECT_NEAR(printed[1], msssim_db(msssim), 5e-5);
   EXPECT_NEAR(printed[2], psnr_db, 5e-5);
@@ -130,7 +130,7 @@ TEST(MetricCli, AlphaIsIgnored) {
   write_png(dir.file("rgba.png"), rgba);
   ProgramResult result = qcodec({"metric", kReference, dir.file("rgba.png"), "--json"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out, "{\"msssim\": 1, \"msssim_db\": \"inf\", \"psnr\": \"inf\"}\n");
+  EXPECT_EQ(result.out, "{\"msssim\": 1, \"msssim_db\": \"inf\", \"psnr\": \"inf\", \"msssim_convention\": \"tf\"}\n");
 }
 
 TEST(MetricCli, DifferentSizesFailClearly) {
@@ -161,6 +161,25 @@ TEST(MetricCli, FailedOutputIsAnError) {
   ProgramResult result = run_program({kQcodec, "metric", kReference, kReference}, "/dev/full");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.err, "qcodec: cannot write to standard output\n");
+}
+
+TEST(MetricCli, OffersThePytorchConventionAndNamesIt) {
+  TempDir dir;
+  Image odd = read_image(std::string(QC_TEST_DATA) + "/rgb_67x45.png").image;
+  Image changed = odd;
+  for (size_t i = 0; i < changed.pixels.size(); i += 7) changed.pixels[i] = static_cast<uint8_t>(changed.pixels[i] ^ 0x1F);
+  write_file_atomic(dir.file("a.png"), encode_png(odd), Overwrite::kRefuse);
+  write_file_atomic(dir.file("b.png"), encode_png(changed), Overwrite::kRefuse);
+  ProgramResult tf = qcodec({"metric", dir.file("a.png"), dir.file("b.png")});
+  ProgramResult pytorch = qcodec({"metric", dir.file("a.png"), dir.file("b.png"), "--convention", "pytorch"});
+  ASSERT_EQ(pytorch.exit_code, 0) << pytorch.err;
+  EXPECT_NE(pytorch.out.find("msssim convention: pytorch"), std::string::npos) << pytorch.out;
+  double a = 0, b = 0;
+  ASSERT_EQ(std::sscanf(tf.out.c_str(), "msssim    %lf", &a), 1);
+  ASSERT_EQ(std::sscanf(pytorch.out.c_str(), "msssim    %lf", &b), 1);
+  EXPECT_NEAR(a, ms_ssim(odd, changed), 5e-7);
+  EXPECT_NEAR(b, ms_ssim(odd, changed, MsssimConvention::kPytorch), 5e-7);
+  EXPECT_EQ(qcodec({"metric", dir.file("a.png"), dir.file("b.png"), "--convention", "keras"}).exit_code, 2);
 }
 
 }  // namespace

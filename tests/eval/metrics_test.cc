@@ -45,10 +45,12 @@ Image add_noise(const Image& in, int amplitude, uint32_t seed) {
 
 // Independent reference: a deliberately naive MS-SSIM written straight from
 // Wang et al. 2003 -- a non-separable 2-D window, one window position at a
-// time, statistics as E[x^2] - E[x]^2, pooling by explicit index clamping.
-// No code is shared with eval/metrics.cc.
+// time, statistics as E[x^2] - E[x]^2, pooling by explicit index clamping
+// (TF) or, with zero_pad, as torch's avg_pool2d(kernel 2, padding = side % 2,
+// zeros counted) that pytorch_msssim calls. No code is shared with
+// eval/metrics.cc.
 double naive_ms_ssim_channel(const Image& a, const Image& b, int channel, int scales,
-                             int window_size) {
+                             int window_size, bool zero_pad = false) {
   const double weights[5] = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
   double weight_total = 0;
   for (int s = 0; s < scales; ++s) weight_total += weights[s];
@@ -105,6 +107,14 @@ double naive_ms_ssim_channel(const Image& a, const Image& b, int channel, int sc
         double sx = 0, sy = 0;
         for (int dj = 0; dj < 2; ++dj) {
           for (int di = 0; di < 2; ++di) {
+            if (zero_pad) {
+              // Padded index 2i + di is original index 2i + di - pad.
+              int si = 2 * i + di - w % 2, sj = 2 * j + dj - h % 2;
+              if (si < 0 || sj < 0 || si >= w || sj >= h) continue;  // a zero
+              sx += x[sj * w + si];
+              sy += y[sj * w + si];
+              continue;
+            }
             int si = std::min(2 * i + di, w - 1), sj = std::min(2 * j + dj, h - 1);
             sx += x[sj * w + si];
             sy += y[sj * w + si];
@@ -122,11 +132,28 @@ double naive_ms_ssim_channel(const Image& a, const Image& b, int channel, int sc
   return result;
 }
 
-double naive_ms_ssim(const Image& a, const Image& b, int scales, int window_size) {
+double naive_ms_ssim(const Image& a, const Image& b, int scales, int window_size, bool zero_pad = false) {
   int channels = a.channels >= 3 ? 3 : 1;
   double total = 0;
-  for (int c = 0; c < channels; ++c) total += naive_ms_ssim_channel(a, b, c, scales, window_size);
+  for (int c = 0; c < channels; ++c) total += naive_ms_ssim_channel(a, b, c, scales, window_size, zero_pad);
   return total / channels;
+}
+
+TEST(MsSsim, PytorchConventionMatchesTheNaiveZeroPaddedReference) {
+  Image a = synthetic_image(180, 177, 3, 1), b = add_noise(a, 20, 2);
+  const double got = ms_ssim(a, b, MsssimConvention::kPytorch);
+  EXPECT_NEAR(got, naive_ms_ssim(a, b, 5, 11, true), 1e-10);
+  EXPECT_GT(std::abs(got - ms_ssim(a, b)), 1e-6) << "odd sides: the conventions differ";
+}
+
+TEST(MsSsim, ConventionsAgreeOnEvenSidesAndDifferLittleOnOdd) {
+  Image a = synthetic_image(256, 192, 3, 3), b = add_noise(a, 25, 4);  // even down every scale
+  EXPECT_EQ(ms_ssim(a, b, MsssimConvention::kPytorch), ms_ssim(a, b));
+  Image c = synthetic_image(1024, 644, 3, 5), d = add_noise(c, 25, 6);  // 644 -> 322 -> 161 -> 81
+  const double tf = ms_ssim(c, d), pytorch = ms_ssim(c, d, MsssimConvention::kPytorch);
+  EXPECT_NE(tf, pytorch);
+  EXPECT_LT(std::abs(tf - pytorch), 2e-3);
+  EXPECT_STREQ(convention_name(MsssimConvention::kPytorch), "pytorch");
 }
 
 TEST(MsSsim, IdenticalImagesScoreOneAndInfiniteDb) {

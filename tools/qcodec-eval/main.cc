@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -78,6 +79,15 @@ int run(int argc, char** argv) {
   std::string baseline_rows;
   app.add_option("--baseline-rows", baseline_rows,
                  "Take the baselines' rows from an earlier per_image.csv instead of running them");
+  qc::MsssimConvention convention = qc::MsssimConvention::kTensorFlow;
+  app.add_option("--msssim-convention", convention,
+                 "How MS-SSIM pools an odd side: tf (tf.image.ssim_multiscale, the default) or "
+                 "pytorch (pytorch_msssim); rows reused by --baseline-rows must have been measured "
+                 "the same way")
+      ->transform(CLI::CheckedTransformer(
+          std::map<std::string, qc::MsssimConvention>{{"tf", qc::MsssimConvention::kTensorFlow},
+                                                      {"pytorch", qc::MsssimConvention::kPytorch}},
+          CLI::ignore_case));
   app.add_option("--model", model_path, "qcodec .qcm model (default: the built-in model, if this build has one)");
   CLI11_PARSE(app, argc, argv);
   if (name.empty()) name = default_name(dataset_dir);
@@ -125,7 +135,7 @@ int run(int argc, char** argv) {
                  to_run.end());
   }
   std::vector<qc::Measurement> rows =
-      qc::evaluate(images, to_run, {threads, isatty(STDERR_FILENO) == 1});
+      qc::evaluate(images, to_run, {threads, isatty(STDERR_FILENO) == 1, convention});
   rows.insert(rows.end(), reused.begin(), reused.end());
   write_text(out_dir + "/per_image.csv", qc::measurements_csv(rows));
 
@@ -145,7 +155,8 @@ int run(int argc, char** argv) {
                              {panel("MS-SSIM (dB)", curves, published, true),
                               panel("PSNR (dB)", curves, published, false)},
                              max_bpp));
-  const std::string summary = qc::summary_text(curves);
+  const std::string summary = std::string("MS-SSIM convention: ") + qc::convention_name(convention) + "\n" +
+                              qc::summary_text(curves);
   write_text(out_dir + "/summary.txt", summary);
   std::printf("%s", summary.c_str());
   std::fprintf(stderr, "qcodec-eval: results in %s\n", out_dir.c_str());

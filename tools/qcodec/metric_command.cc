@@ -1,9 +1,10 @@
-// qcodec metric REF TEST [--json]: MS-SSIM, MS-SSIM in dB and PSNR of TEST
+// qcodec metric REF TEST [--json] [--convention tf|pytorch]: MS-SSIM, MS-SSIM in dB and PSNR of TEST
 // against REF, with eval/metrics.h (alpha ignored, colour averaged).
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,7 @@ struct MetricOptions {
   std::string reference;
   std::string test;
   bool json = false;
+  MsssimConvention convention = MsssimConvention::kTensorFlow;
 };
 
 std::string size_text(const Image& image) {
@@ -67,18 +69,19 @@ void run_metric(const MetricOptions& options) {
   Image reference = read_image(options.reference).image;
   Image test = read_image(options.test).image;
   make_comparable(reference, test, options);
-  double msssim = ms_ssim(reference, test);
+  double msssim = ms_ssim(reference, test, options.convention);
   double msssim_decibels = msssim_db(msssim);
   double psnr_decibels = psnr(reference, test);
   if (options.json) {
     std::cout << "{\"msssim\": " << json_number(msssim)
               << ", \"msssim_db\": " << json_number(msssim_decibels)
-              << ", \"psnr\": " << json_number(psnr_decibels) << "}\n";
+              << ", \"psnr\": " << json_number(psnr_decibels) << ", \"msssim_convention\": \""
+              << convention_name(options.convention) << "\"}\n";
     return;
   }
-  char text[160];
-  std::snprintf(text, sizeof(text), "msssim    %.6f\nmsssim_db %.4f dB\npsnr      %.4f dB\n", msssim,
-                msssim_decibels, psnr_decibels);
+  char text[200];
+  std::snprintf(text, sizeof(text), "msssim    %.6f\nmsssim_db %.4f dB\npsnr      %.4f dB\nmsssim convention: %s\n",
+                msssim, msssim_decibels, psnr_decibels, convention_name(options.convention));
   std::cout << text;
 }
 
@@ -93,9 +96,15 @@ void add_metric_command(CLI::App& app) {
   command->add_flag("--json", options->json,
                     "print one JSON object with the keys msssim, msssim_db, psnr "
                     "(identical images give \"inf\" for the last two)");
+  const std::map<std::string, MsssimConvention> conventions = {
+      {"tf", MsssimConvention::kTensorFlow}, {"pytorch", MsssimConvention::kPytorch}};
+  command->add_option("--convention", options->convention,
+                      "how MS-SSIM pools a side of odd length: tf (tf.image.ssim_multiscale, the "
+                      "default) or pytorch (pytorch_msssim); they differ by up to 1e-3 on odd sizes")
+      ->transform(CLI::CheckedTransformer(conventions, CLI::ignore_case));
   command->footer(
-      "MS-SSIM follows tf.image / pytorch_msssim (5 scales, 11x11 Gaussian, data range 255), "
-      "averaged over R, G, B; alpha is ignored. PSNR is over all colour samples.");
+      "MS-SSIM: 5 scales, 11x11 Gaussian, data range 255, averaged over R, G, B; alpha is "
+      "ignored. PSNR is over all colour samples.");
   command->callback([options] { run_metric(*options); });
   add_examples(app,
                "  qcodec metric photo.png decoded.png         MS-SSIM, MS-SSIM dB and PSNR\n"
