@@ -14,9 +14,7 @@ namespace qc {
 
 namespace {
 
-constexpr uint8_t kMagic[4] = {'Q', 'C', 0x89, 0x1A};
-constexpr size_t kFixedHeaderBytes = 33;
-constexpr size_t kChecksumBytes = 4;
+using namespace container;
 constexpr int kAlphaZstdLevel = 19;
 
 constexpr std::array<uint32_t, 256> make_crc_table() {
@@ -167,7 +165,7 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
     if (data[i] != kMagic[i]) fail("not a .qc file");
   if (size < 5) fail("truncated .qc file (" + std::to_string(size) + " bytes)", ErrorKind::kTruncated);
   QcHeader h;
-  h.version = data[4];
+  h.version = data[kVersionAt];
   if (h.version > kQcFormatVersion)
     fail("made by a newer qcodec (format version " + std::to_string(h.version) +
          "; this one reads up to " + std::to_string(kQcFormatVersion) + ")",
@@ -176,7 +174,7 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   const bool v2 = h.version >= 2;
   const size_t minimum = kFixedHeaderBytes + (v2 ? 2 * kChecksumBytes : kChecksumBytes);
   if (size < minimum) fail("truncated .qc file (" + std::to_string(size) + " bytes)", ErrorKind::kTruncated);
-  h.total_bytes = get_le(data + 13, 4);
+  h.total_bytes = get_le(data + kSizeAt, 4);
   h.available_bytes = size;
   if (size > h.total_bytes || h.total_bytes < minimum)
     fail("corrupt .qc file (size field " + std::to_string(h.total_bytes) + ", file " +
@@ -189,15 +187,15 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   // A whole file is checked whole first, so any damage is named as such.
   if (!h.truncated() && crc32(data, size - kChecksumBytes) != get_le(data + size - kChecksumBytes, 4))
     fail("checksum mismatch: the file is corrupt");
-  h.model_fingerprint = get_le(data + 5, 8);
-  h.width = static_cast<uint32_t>(get_le(data + 17, 2)) + 1;
-  h.height = static_cast<uint32_t>(get_le(data + 19, 2)) + 1;
-  h.channels = data[21];
-  h.tile = data[22];
-  h.iterations = data[23];
-  h.code_channels = data[24];
-  h.map_bytes = get_le(data + 25, 4);
-  h.alpha_bytes = get_le(data + 29, 4);
+  h.model_fingerprint = get_le(data + kFingerprintAt, 8);
+  h.width = static_cast<uint32_t>(get_le(data + kWidthAt, 2)) + 1;
+  h.height = static_cast<uint32_t>(get_le(data + kHeightAt, 2)) + 1;
+  h.channels = data[kChannelsAt];
+  h.tile = data[kTileAt];
+  h.iterations = data[kIterationsAt];
+  h.code_channels = data[kCodeChannelsAt];
+  h.map_bytes = get_le(data + kMapBytesAt, 4);
+  h.alpha_bytes = get_le(data + kAlphaBytesAt, 4);
   // Every length is held against the size field (a prefix has fewer bytes);
   // each check keeps what is left non-negative.
   size_t left = h.total_bytes - minimum;

@@ -31,14 +31,11 @@
 #include <string>
 #include <vector>
 
+#include "codec/qc_format.h"
 #include "entropy/code_stack.h"
 
 namespace qc {
 
-constexpr int kQcFormatVersion = 2;  // the version written; 1 is still read
-constexpr int kCodeBlock = 16;  // pixels per code position along each side
-// Largest .qc file a reader loads into memory.
-constexpr size_t kMaxQcFileBytes = size_t{256} << 20;
 
 struct QcFile {
   uint32_t width = 0, height = 0, channels = 0;

@@ -5,15 +5,13 @@
 #include <cstdlib>
 
 #include "codec/bitstream.h"
+#include "codec/qc_format.h"
 #include "fuzz/fuzz_targets.h"
 #include "quant/model_file.h"
 
 namespace qc::fuzz {
 namespace {
 
-// Field offsets from the layout in codec/bitstream.h.
-constexpr size_t kQcVersionAt = 4, kQcFingerprintAt = 5, kQcSizeAt = 13, kQcIterationsAt = 23,
-                 kQcMapBytesAt = 25, kQcAlphaBytesAt = 29, kQcHeaderBytes = 33, kQcCrcBytes = 4;
 // The .qcm header (quant/model_file.cc): magic, u32 version, u64 body size,
 // u64 compressed size; an u64 checksum follows the zstd frame.
 constexpr uint8_t kQcmMagic[4] = {'Q', 'C', 'M', '1'};
@@ -36,24 +34,24 @@ void append_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
 
 std::vector<uint8_t> seal_qc(const uint8_t* data, size_t size, uint64_t fingerprint) {
   std::vector<uint8_t> out(data, data + size);
-  if (size < kQcHeaderBytes + kQcCrcBytes) return out;
-  put_le(out.data() + kQcFingerprintAt, fingerprint, 8);
-  put_le(out.data() + kQcSizeAt, size, 4);
+  if (size < container::kFixedHeaderBytes + container::kChecksumBytes) return out;
+  put_le(out.data() + container::kFingerprintAt, fingerprint, 8);
+  put_le(out.data() + container::kSizeAt, size, 4);
   // Format 2 checks its head on its own: reseal it where the fields say it
   // ends (after the iteration table, the map and the alpha plane).
-  if (out[kQcVersionAt] >= 2) {
-    size_t at = kQcHeaderBytes;
-    for (int i = 0; i < out[kQcIterationsAt] && at < size; ++i) {
+  if (out[container::kVersionAt] >= 2) {
+    size_t at = container::kFixedHeaderBytes;
+    for (int i = 0; i < out[container::kIterationsAt] && at < size; ++i) {
       while (at < size && (out[at] & 0x80)) ++at;
       ++at;
     }
-    const uint64_t head = at + get_le(out.data() + kQcMapBytesAt) + get_le(out.data() + kQcAlphaBytesAt) +
-                          kQcCrcBytes;
-    if (head <= size - kQcCrcBytes) {
-      put_le(out.data() + head - kQcCrcBytes, crc32(out.data(), head - kQcCrcBytes), 4);
+    const uint64_t head = at + get_le(out.data() + container::kMapBytesAt) + get_le(out.data() + container::kAlphaBytesAt) +
+                          container::kChecksumBytes;
+    if (head <= size - container::kChecksumBytes) {
+      put_le(out.data() + head - container::kChecksumBytes, crc32(out.data(), head - container::kChecksumBytes), 4);
     }
   }
-  put_le(out.data() + size - kQcCrcBytes, crc32(out.data(), size - kQcCrcBytes), 4);
+  put_le(out.data() + size - container::kChecksumBytes, crc32(out.data(), size - container::kChecksumBytes), 4);
   return out;
 }
 

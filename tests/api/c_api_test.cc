@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/qc_format.h"
 #include "models/architecture.h"
 #include "quant/model_file.h"
 #include "quant/random_model.h"
@@ -119,7 +120,7 @@ TEST(CApi, EachFailureHasItsStatusAndAMessage) {
   EXPECT_STRNE(qc_last_error(), "");
   EXPECT_EQ(qc_decode(other.model, file.data(), file.size(), nullptr, &image), QC_WRONG_MODEL);
   std::vector<uint8_t> newer = file;
-  newer[4] = 9;
+  newer[qc::container::kVersionAt] = 9;
   EXPECT_EQ(qc_decode(h.model, newer.data(), newer.size(), nullptr, &image), QC_UNSUPPORTED_VERSION);
   std::vector<uint8_t> flipped = file;
   flipped[flipped.size() / 2] ^= 1;

@@ -89,7 +89,7 @@ TEST(Bitstream, StoresOnlyTheIterationsUsed) {
   EXPECT_EQ(h.total_bytes, bytes.size());
   // Fixed header 33, six stream sizes, two checksums.
   EXPECT_EQ(h.table_bytes, 6u);
-  EXPECT_EQ(h.payload_bytes + h.map_bytes + h.alpha_bytes + 33 + 6 + 8, bytes.size());
+  EXPECT_EQ(h.payload_bytes + h.map_bytes + h.alpha_bytes + container::kFixedHeaderBytes + 6 + 8, bytes.size());
 }
 
 TEST(Bitstream, RefusesInconsistentInputToWrite) {
@@ -111,7 +111,7 @@ TEST(Bitstream, ClearMessagesForEachKindOfBadFile) {
   const std::vector<uint8_t> good = write_qc(sample_file(40, 40, 3, 3, 1));
   EXPECT_NE(error_of({0x89, 'P', 'N', 'G', 0, 0}).find("not a .qc file"), std::string::npos);
   std::vector<uint8_t> newer = good;
-  newer[4] = kQcFormatVersion + 1;
+  newer[container::kVersionAt] = kQcFormatVersion + 1;
   EXPECT_NE(error_of(newer).find("newer qcodec"), std::string::npos);
   EXPECT_NE(error_of(good, kFingerprint + 1).find("made by a different model"), std::string::npos);
   std::vector<uint8_t> flipped = good;
@@ -167,7 +167,7 @@ void reseal(std::vector<uint8_t>& bytes, size_t head_bytes) {
 TEST(Bitstream, WritesFormat2WithEachIterationsSize) {
   const QcFile f = sample_file(70, 50, 3, 5, 3);
   const std::vector<uint8_t> bytes = write_qc(f);
-  EXPECT_EQ(bytes[4], 2);
+  EXPECT_EQ(bytes[container::kVersionAt], 2);
   const QcHeader h = read_qc_header(bytes.data(), bytes.size(), "f.qc");
   ASSERT_EQ(h.iteration_bytes.size(), 5u);
   size_t sum = 0;
@@ -239,14 +239,14 @@ TEST(Bitstream, RefusesABrokenIterationTable) {
   // Sizes that do not add up to the payload (past its end, or short of it).
   for (int delta : {+1, -1}) {
     std::vector<uint8_t> bad = good;
-    bad[33] = static_cast<uint8_t>(bad[33] + delta);
+    bad[container::kFixedHeaderBytes] = static_cast<uint8_t>(bad[container::kFixedHeaderBytes] + delta);
     reseal(bad, h.head_bytes);
     EXPECT_NE(error_of(bad).find("iteration table disagrees with the payload size"), std::string::npos)
         << error_of(bad);
   }
   // A varint that never ends.
   std::vector<uint8_t> endless = good;
-  for (size_t i = 33; i < 33 + h.table_bytes; ++i) endless[i] = 0xFF;
+  for (size_t i = container::kFixedHeaderBytes; i < container::kFixedHeaderBytes + h.table_bytes; ++i) endless[i] = 0xFF;
   reseal(endless, h.head_bytes);
   EXPECT_NE(error_of(endless).find("corrupt"), std::string::npos) << error_of(endless);
 }

@@ -111,7 +111,7 @@ TEST(Progressive, Format1FilesStillDecode) {
   for (const char* name : {"rgb_67x45", "rgba_32x32", "gray_40x40"}) {
     const std::string base = std::string(QC_TEST_DATA) + "/format_v1/" + name;
     const std::vector<uint8_t> bytes = read_file(base + ".qc", 1 << 20);
-    ASSERT_EQ(bytes[4], 1);
+    ASSERT_EQ(bytes[container::kVersionAt], 1);
     const Image expected = read_image(base + ".decoded.png").image;
     EXPECT_EQ(decode(bytes.data(), bytes.size(), model, 1, name).pixels, expected.pixels) << name;
     // Prefixes by iteration count work on them too; a rate limit needs format 2.

@@ -45,7 +45,8 @@ std::vector<uint8_t> crafted_qc(uint64_t fingerprint, int width, int height, int
   const int rows = (height + kCodeBlock - 1) / kCodeBlock, cols = (width + kCodeBlock - 1) / kCodeBlock;
   const TileMap map(tile, rows, cols, iterations);
   const std::vector<uint8_t> map_bytes = encode_tile_map(map, iterations);
-  std::vector<uint8_t> out = {'Q', 'C', 0x89, 0x1A, kQcFormatVersion};
+  std::vector<uint8_t> out(container::kMagic, container::kMagic + 4);
+  out.push_back(kQcFormatVersion);
   put_le(out, fingerprint, 8);
   put_le(out, 0, 4);  // size, set by seal_qc
   put_le(out, width - 1, 2);
