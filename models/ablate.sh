@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One ablation run (models/TRAINING.md): continue a float checkpoint for LEN
+# One ablation run (docs/TRAINING.md): continue a float checkpoint for LEN
 # steps with the given options, then print the final validation. PHASE=binary
 # (default) binarizes from the first step and validates the exact binary
 # network that export writes; PHASE=float keeps float weights.

@@ -16,7 +16,7 @@
 #       to OUT_DIR. The device is cuda
 #       when torch sees a GPU, else cpu (DEVICE overrides); options after
 #       OUT_DIR go to `qcodec-train train` and must repeat the run's schedule
-#       (--steps, --lr, ...; models/TRAINING.md gives each run's command).
+#       (--steps, --lr, ...; docs/TRAINING.md gives each run's command).
 #       THREADS sets the CPU threads (default: every core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
