@@ -91,9 +91,9 @@ TrimResult trim(const uint8_t* data, size_t size, const Model& model, const Trim
   const TileMap caps = file.map;
   QcFile smallest = file;
   smallest.map = caps.capped(0);
-  if (write_qc(smallest).size() > target) {
-    throw Error(name + ": the smallest file this one trims to is " +
-                bpp_text(write_qc(smallest).size(), pixels));
+  const size_t smallest_bytes = write_qc(smallest).size();
+  if (smallest_bytes > target) {
+    throw Error(name + ": the smallest file this one trims to is " + bpp_text(smallest_bytes, pixels));
   }
   RuntimeNetwork net(model.qcm, RuntimeOptions{options.threads, ActivationMode::kInt8});
   const int depth = std::min(file.codes.iterations,
