@@ -408,6 +408,15 @@ TEST_P(PngRoundTrip, DecodesToTheSamePixels) {
 
 INSTANTIATE_TEST_SUITE_P(OneToFourChannels, PngRoundTrip, ::testing::Values(1, 2, 3, 4));
 
+// The writer reserves a bound up front and fails rather than grow inside
+// libpng: incompressible pixels, many IDAT chunks, must still fit it.
+TEST(EncodePng, NoiseLargerThanManyChunksRoundTrips) {
+  Image original = random_image(601, 257, 4, 5);
+  Bytes png = encode_png(original);
+  EXPECT_GT(png.size(), original.pixels.size()) << "noise should not compress";
+  EXPECT_EQ(decode(png).image.pixels, original.pixels);
+}
+
 TEST(EncodePng, RefusesBadShapes) {
   Image five_channels(2, 2, 5);
   Image short_buffer(4, 4, 3);
