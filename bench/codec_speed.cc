@@ -25,6 +25,7 @@
 #include "codec/codec.h"
 #include "codec/image_io.h"
 #include "eval/codec_adapter.h"
+#include "eval/dataset.h"
 #include "quant/default_model.h"
 
 namespace {
@@ -33,15 +34,6 @@ double seconds(const std::function<void()>& work) {
   const auto start = std::chrono::steady_clock::now();
   work();
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-qc::Image to_rgb(const qc::Image& image) {
-  if (image.channels == 3) return image;
-  qc::Image rgb(image.width, image.height, 3);
-  for (int y = 0; y < image.height; ++y)
-    for (int x = 0; x < image.width; ++x)
-      for (int c = 0; c < 3; ++c) rgb.at(x, y, c) = image.at(x, y, image.channels >= 3 ? c : 0);
-  return rgb;
 }
 
 // The setting of `codec`'s sweep (ordered by rising rate) whose file is
@@ -111,7 +103,7 @@ int run(int argc, char** argv) {
   };
   std::vector<Prepared> images;
   for (const std::string& path : paths) {
-    Prepared p{to_rgb(qc::read_image(path).image), 0, 0, {}};
+    Prepared p{qc::to_rgb(qc::read_image(path).image), 0, 0, {}};
     const double target = bpp * p.rgb.width * p.rgb.height / 8;
     p.avif_setting = setting_for(*avif, p.rgb, target);
     p.webp_setting = setting_for(*webp, p.rgb, target);
