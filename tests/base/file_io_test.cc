@@ -50,6 +50,7 @@ TEST(ReadFile, MissingFileNamesPathAndCause) {
   std::string path = dir.file("missing");
   EXPECT_EQ(error_of([&] { read_file(path, 100); }),
             path + ": cannot open: No such file or directory");
+  EXPECT_EQ(testing::kind_of([&] { read_file(path, 100); }), ErrorKind::kIo);
 }
 
 TEST(ReadFile, RefusesFileOverLimit) {
@@ -58,6 +59,7 @@ TEST(ReadFile, RefusesFileOverLimit) {
   EXPECT_EQ(read_file(dir.file("big"), 10).size(), 10u);
   EXPECT_EQ(error_of([&] { read_file(dir.file("big"), 9); }),
             dir.file("big") + ": file is 10 bytes, over the limit of 9");
+  EXPECT_EQ(testing::kind_of([&] { read_file(dir.file("big"), 9); }), ErrorKind::kOverLimit);
 }
 
 TEST(ReadFile, RefusesDirectory) {

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "base/error.h"
 #include "codec/bitstream.h"
+#include "tests/base/error_of.h"
 #include "tests/entropy/synthetic_codes.h"
 
 namespace qc {
@@ -52,6 +55,11 @@ std::string error_of(const std::vector<uint8_t>& bytes, uint64_t fingerprint = k
     return e.what();
   }
   return "";
+}
+
+// The kind the C API turns into its status code; nullopt when the bytes read.
+std::optional<ErrorKind> kind_of(const std::vector<uint8_t>& bytes, uint64_t fingerprint = kFingerprint) {
+  return testing::kind_of([&] { read_qc(bytes.data(), bytes.size(), fingerprint, "f.qc"); });
 }
 
 TEST(Crc32, MatchesTheStandardCheckValue) {
@@ -120,13 +128,20 @@ TEST(Bitstream, ClearMessagesForEachKindOfBadFile) {
   std::vector<uint8_t> cut(good.begin(), good.end() - 3);
   EXPECT_NE(error_of(cut).find("truncated"), std::string::npos);
   EXPECT_EQ(error_of(cut).rfind("f.qc: ", 0), 0u);
+
+  EXPECT_EQ(kind_of({0x89, 'P', 'N', 'G', 0, 0}), ErrorKind::kCorrupt);
+  EXPECT_EQ(kind_of(newer), ErrorKind::kUnsupportedVersion);
+  EXPECT_EQ(kind_of(good, kFingerprint + 1), ErrorKind::kWrongModel);
+  EXPECT_EQ(kind_of(flipped), ErrorKind::kCorrupt);
+  EXPECT_EQ(kind_of(cut), ErrorKind::kTruncated);
+  EXPECT_EQ(kind_of(good), std::nullopt);
 }
 
 TEST(Bitstream, EveryTruncationIsRejected) {
   const std::vector<uint8_t> good = write_qc(sample_file(70, 50, 4, 5, 3));
   for (size_t n = 0; n < good.size(); ++n) {
     const std::vector<uint8_t> cut(good.begin(), good.begin() + n);
-    EXPECT_THROW(read_qc(cut.data(), cut.size(), kFingerprint, "f.qc"), Error) << n;
+    EXPECT_EQ(kind_of(cut), ErrorKind::kTruncated) << n;
   }
 }
 
