@@ -13,7 +13,7 @@ using qc::api::invalid;
 extern "C" {
 
 void qc_encode_options_init(qc_encode_options* options) {
-  if (options != nullptr) *options = qc_encode_options{0.0, 0.0, 0, 0, nullptr, nullptr};
+  if (options != nullptr) *options = qc_encode_options{0.0, 0.0, 0, 0, nullptr, nullptr, 1};
 }
 
 qc_status qc_encode(const qc_model* model, const uint8_t* pixels, int width, int height, int stride,
@@ -40,6 +40,7 @@ qc_status qc_encode(const qc_model* model, const uint8_t* pixels, int width, int
     o.quality = options->quality;
     o.iterations = options->iterations;
     o.threads = options->threads;
+    o.effort = options->effort == 0 ? 1 : options->effort;
     qc::Progress progress;
     if (options->progress != nullptr) {
       progress = [fn = options->progress, user = options->progress_user](double done) { fn(done, user); };

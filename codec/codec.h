@@ -39,6 +39,10 @@ struct EncodeOptions {
   // with the w8h model it changed MS-SSIM by <= 0.004 on Kodak but landed
   // fewer files in the rate window (docs/ALLOCATION.md).
   bool compare_uniform = false;
+  // 1..kMaxEffort. Above 1 the file's final coding pass searches each
+  // iteration's bits for ones that decode better (codec/bit_search.h); the
+  // allocation, and so the rate, is chosen as at effort 1.
+  int effort = 1;
 };
 
 // Called with the share of the work done (0..1).

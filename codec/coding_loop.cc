@@ -15,7 +15,7 @@ CodingLoop::CodingLoop(const RuntimeNetwork& net, int height, int width, bool wi
   }
 }
 
-void CodingLoop::decode_masked(const std::vector<uint8_t>& position_counts) {
+void CodingLoop::mask(const std::vector<uint8_t>& position_counts) {
   const size_t positions = static_cast<size_t>(rows_) * cols_;
   for (int c = 0; c < channels_; ++c) {
     int8_t* s = signs_.data() + c * positions;
@@ -23,15 +23,27 @@ void CodingLoop::decode_masked(const std::vector<uint8_t>& position_counts) {
       if (position_counts[p] <= iteration_) s[p] = 0;  // absent bits read as 0
     }
   }
+}
+
+void CodingLoop::decode_masked(const std::vector<uint8_t>& position_counts) {
+  mask(position_counts);
   decoder_.step(signs_.data(), x_hat_.data());
   ++iteration_;
 }
 
-void CodingLoop::encode_step(const std::vector<float>& x,
-                             const std::vector<uint8_t>& position_counts, CodeStack& codes) {
+void CodingLoop::encode_step(const std::vector<float>& x, const std::vector<uint8_t>& position_counts,
+                             CodeStack& codes, const BitChooser& choose) {
   for (size_t i = 0; i < x.size(); ++i) residual_[i] = x[i] - x_hat_[i];
-  encoder_->step(residual_.data(), signs_.data());
-  decode_masked(position_counts);
+  if (choose) {
+    values_.resize(signs_.size());
+    encoder_->step(residual_.data(), signs_.data(), values_.data());
+    mask(position_counts);
+    choose(signs_, values_, decoder_, x_hat_);
+    ++iteration_;
+  } else {
+    encoder_->step(residual_.data(), signs_.data());
+    decode_masked(position_counts);
+  }
   const size_t positions = static_cast<size_t>(rows_) * cols_;
   uint8_t* out = &codes.bits[codes.index(iteration_ - 1, 0, 0, 0)];
   for (size_t i = 0; i < positions * channels_; ++i) out[i] = signs_[i] > 0;

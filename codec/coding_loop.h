@@ -5,6 +5,7 @@
 // Both call the same Dec with the same masked bits, so they never drift.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -23,14 +24,22 @@ class CodingLoop {
   int iteration() const { return iteration_; }
   const std::vector<float>& reconstruction() const { return x_hat_; }
 
+  // Sends other bits than the network's (the encoder's bit search,
+  // codec/bit_search.h): gets the network's bits (masked ones 0) and the
+  // binarizer's outputs, replaces the bits with its choice, and leaves the
+  // decoder and the reconstruction advanced by them.
+  using BitChooser = std::function<void(std::vector<int8_t>& signs, const std::vector<float>& values,
+                                        DecoderState& decoder, std::vector<float>& x_hat)>;
+
   // One encoder iteration on `x` (planar): writes this iteration's bits into
   // codes (0/1; masked bits 0) and advances the reconstruction.
   void encode_step(const std::vector<float>& x, const std::vector<uint8_t>& position_counts,
-                   CodeStack& codes);
+                   CodeStack& codes, const BitChooser& choose = nullptr);
   // One decoder iteration from codes (bits beyond a position's count are absent).
   void decode_step(const CodeStack& codes, const std::vector<uint8_t>& position_counts);
 
  private:
+  void mask(const std::vector<uint8_t>& position_counts);
   void decode_masked(const std::vector<uint8_t>& position_counts);
 
   int rows_, cols_, channels_;
@@ -39,6 +48,7 @@ class CodingLoop {
   DecoderState decoder_;
   std::vector<float> x_hat_, residual_;
   std::vector<int8_t> signs_;  // channels x rows x cols in {-1, 0, +1}
+  std::vector<float> values_;  // the binarizer's outputs, for a BitChooser
 };
 
 }  // namespace qc

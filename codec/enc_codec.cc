@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "base/error.h"
+#include "codec/bit_search.h"
 #include "codec/bitstream.h"
 #include "codec/codec.h"
 #include "codec/coding_loop.h"
@@ -32,7 +33,8 @@ class Encoder {
         grid_{image.width, image.height, x_.width, x_.height, options.tile * ArchConfig::kStride},
         rows_(x_.height / ArchConfig::kStride),
         cols_(x_.width / ArchConfig::kStride),
-        iterations_(net_.config().iterations) {
+        iterations_(net_.config().iterations),
+        search_rounds_(search_rounds(options.effort)) {
     file_.width = image.width;
     file_.height = image.height;
     file_.channels = image.channels;
@@ -51,7 +53,7 @@ class Encoder {
       if (options_.iterations > iterations_) {
         throw Error("--iterations: this model codes at most " + std::to_string(iterations_));
       }
-      return finish(code(TileMap(options_.tile, rows_, cols_, options_.iterations)));
+      return finish(code(TileMap(options_.tile, rows_, cols_, options_.iterations), false, search_rounds_));
     }
     if (options_.allocation) {
       const TileMap& map = *options_.allocation;
@@ -64,7 +66,7 @@ class Encoder {
         throw Error("the allocation asks for more than the model's " + std::to_string(iterations_) +
                     " iterations");
       }
-      return finish(code(map));
+      return finish(code(map, false, search_rounds_));
     }
     if (options_.bpp > 0) {
       analyse(analysis_depth(options_.bpp, file_.code_channels, iterations_));
@@ -83,11 +85,15 @@ class Encoder {
         Coded fuller = control_rate(options_.rule, AllocationCeiling::kAllIterations);
         if (fuller.result.target_met) chosen = better(std::move(fuller), std::move(chosen));
       }
+      searched(chosen.result);
       chosen.result.passes = passes_;  // all the work, not just the kept file's
       return std::move(chosen.result);
     }
     analyse(iterations_);
-    return control_quality();
+    EncodeResult result = control_quality();
+    searched(result);
+    result.passes = passes_;
+    return result;
   }
 
  private:
@@ -139,20 +145,61 @@ class Encoder {
   }
 
   // One closed-loop pass with the given allocation: the file it makes, and
-  // (only when asked: it is as large as the image) the reconstruction.
-  Pass code(const TileMap& map, bool keep_reconstruction = false) {
+  // (only when asked: it is as large as the image) the reconstruction. With
+  // search rounds, each iteration's bits are searched (bit_search.h).
+  Pass code(const TileMap& map, bool keep_reconstruction = false, int rounds = 0) {
     const std::vector<uint8_t> counts = position_counts(map, rows_, cols_);
     const int n = map.max_count();
     CodingLoop loop(net_, x_.height, x_.width, true);
     file_.codes = CodeStack(n, file_.code_channels, rows_, cols_);
-    for (int i = 0; i < n; ++i) {
-      loop.encode_step(x_.data, counts, file_.codes);
+    CodingLoop::BitChooser choose;
+    int iteration = 0;
+    if (rounds > 0) {
+      SearchSetup setup{{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride}, rounds,
+                        marginal_lambda(map), nullptr};
+      setup.rate = [&](const std::vector<int8_t>& signs) {
+        return iteration_rate(file_.codes, map, iteration, signs);
+      };
+      choose = [&, setup](std::vector<int8_t>& signs, const std::vector<float>& values, DecoderState& decoder,
+                          std::vector<float>& x_hat) {
+        search_bits(setup, x_.data, values, signs, file_.code_channels, decoder, x_hat);
+      };
+    }
+    for (; iteration < n; ++iteration) {
+      loop.encode_step(x_.data, counts, file_.codes, choose);
       advance();
     }
     file_.map = map;
     ++passes_;
     return {write_qc(file_), map,
             keep_reconstruction ? loop.reconstruction() : std::vector<float>()};
+  }
+
+  // At effort > 1, codes the chosen allocation again with the bit search. The
+  // searched file keeps the allocation but its entropy-coded size moves a
+  // little: for a rate target it replaces the file only inside the accepted
+  // window's upper bound.
+  void searched(EncodeResult& result) {
+    if (search_rounds_ == 0) return;
+    Pass pass = code(result.map, false, search_rounds_);
+    if (options_.bpp > 0 && pass.bytes.size() > kRateHigh * target_bytes()) return;
+    result.bytes = std::move(pass.bytes);
+  }
+
+  // The search's lambda: the SSIM error (pixels) one more iteration on every
+  // tile that can take one would remove, per bit it would cost, as the
+  // analysis tables measured -- the allocation's marginal trade. 0 (rate not
+  // weighed) when the allocation was given rather than searched.
+  double marginal_lambda(const TileMap& map) const {
+    if (tables_.iterations == 0) return 0;
+    double gain = 0, bits = 0;
+    for (int t = 0; t < tables_.tiles; ++t) {
+      const int k = map.counts[t];
+      if (k >= tables_.iterations) continue;
+      gain += (tables_.quality_at(t, k + 1) - tables_.quality_at(t, k)) * tables_.weight[t];
+      bits += tables_.cost[static_cast<size_t>(k) * tables_.tiles + t] / 256.0;
+    }
+    return bits > 0 ? std::max(0.0, gain / bits) : 0.0;
   }
 
   TileMap map_for(uint64_t budget, AllocationRule rule, AllocationCeiling ceiling) const {
@@ -264,6 +311,7 @@ class Encoder {
   PlanarImage x_;
   TileGrid grid_;
   int rows_, cols_, iterations_;
+  int search_rounds_;
   QcFile file_;
   AllocationTables tables_;
   int passes_ = 0;
@@ -284,6 +332,9 @@ EncodeResult encode(const Image& image, const Model& model, const EncodeOptions&
   }
   if (options.quality > 0 && options.quality >= 1) throw Error("--quality is an MS-SSIM below 1");
   if (options.tile < 1 || options.tile > kMaxTile) throw Error("tile size out of range");
+  if (options.effort < 1 || options.effort > kMaxEffort) {
+    throw Error("effort must be 1.." + std::to_string(kMaxEffort));
+  }
   return Encoder(image, model, options, progress).run();
 }
 

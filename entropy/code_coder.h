@@ -32,6 +32,17 @@ struct CodeCost {
 };
 CodeCost measure_codes(const CodeStack& stack, const TileMap& map);
 
+// The rate an encoder's bit search weighs (codec/bit_search.h): the model's
+// ideal cost of the last iteration of `stack` given the ones before it, and
+// for each of that iteration's present bits ([channel][row][col]) how much
+// its own cost changes if it is flipped. First order: the bits whose
+// contexts it feeds are not re-costed. In bits.
+struct LastIterationCost {
+  double bits = 0;
+  std::vector<float> flip_delta;
+};
+LastIterationCost measure_last_iteration(const CodeStack& stack, const TileMap& map);
+
 // dec_code_coder.cc. Decodes the first `iterations` iterations; `map` covers
 // the grid with counts <= iterations (the container caps and validates it).
 // iteration_bytes: the stream lengths of CodedCodes, at least `iterations`

@@ -65,6 +65,24 @@ struct MeasureIO {
   }
 };
 
+// Costs only the last iteration; earlier ones just train the model.
+struct LastIterationIO {
+  const uint8_t* first_bit;  // of the traversed stack's last iteration
+  int last;
+  LastIterationCost* cost;
+  bool costing = false;
+  void begin_iteration(int t) { costing = t == last; }
+  void at(int, int) {}
+  int code(uint8_t& bit, uint32_t p1) {
+    if (costing) {
+      const double own = entropy::bit_cost(bit, p1), flipped = entropy::bit_cost(!bit, p1);
+      cost->bits += own / 65536.0;
+      cost->flip_delta[&bit - first_bit] = static_cast<float>((flipped - own) / 65536.0);
+    }
+    return bit;
+  }
+};
+
 }  // namespace
 
 CodedCodes encode_codes(const CodeStack& stack, const TileMap& map) {
@@ -85,6 +103,18 @@ CodeCost measure_codes(const CodeStack& stack, const TileMap& map) {
   MeasureIO io{IterationStreams(), &cost};
   entropy::traverse_codes(work, map, io);
   cost.bytes = io.streams.finish().bytes.size();
+  return cost;
+}
+
+LastIterationCost measure_last_iteration(const CodeStack& stack, const TileMap& map) {
+  check_code_stack(stack, map, "measure_last_iteration");
+  LastIterationCost cost;
+  if (stack.iterations == 0) return cost;
+  const size_t per_iteration = static_cast<size_t>(stack.channels) * stack.rows * stack.cols;
+  cost.flip_delta.assign(per_iteration, 0.0f);
+  CodeStack work = stack;
+  LastIterationIO io{work.bits.data() + (stack.iterations - 1) * per_iteration, stack.iterations - 1, &cost};
+  entropy::traverse_codes(work, map, io);
   return cost;
 }
 

@@ -63,12 +63,13 @@ void for_each_row(const PackedConv& conv, const PaddedTensor<T>& in, ThreadPool&
 
 struct EncoderState::Impl {
   virtual ~Impl() = default;
-  virtual void step(const float* residual, int8_t* bits) = 0;
+  virtual void step(const float* residual, int8_t* bits, float* values) = 0;
   virtual size_t state_bytes() const = 0;
 };
 
 struct DecoderState::Impl {
   virtual ~Impl() = default;
+  virtual std::unique_ptr<Impl> clone() const = 0;
   virtual void step(const int8_t* bits, float* x_hat) = 0;
   virtual size_t state_bytes() const = 0;
 };
@@ -99,7 +100,7 @@ class Encoder : public EncoderState::Impl {
     code_in_.shape(h, w, c.enc_cells[2], binarizer_.pad());
   }
 
-  void step(const float* residual, int8_t* bits) override {
+  void step(const float* residual, int8_t* bits, float* values) override {
     ThreadPool& pool = net_.pool();
     const size_t plane = static_cast<size_t>(height_) * width_;
     // The residual gain is applied pixel by pixel as the input is stored: no
@@ -132,9 +133,12 @@ class Encoder : public EncoderState::Impl {
     for_each_row(binarizer_, code_in_, pool, scratch_, [&](int y, const float* row) {
       // sign(tanh(v)) with tanh(0) -> +1; tanh keeps the sign, so test v.
       for (int x = 0; x < code_in_.width; ++x)
-        for (int c = 0; c < codes; ++c)
-          bits[c * code_plane + static_cast<size_t>(y) * code_in_.width + x] =
-              row[static_cast<size_t>(x) * codes + c] >= 0.0f ? 1 : -1;
+        for (int c = 0; c < codes; ++c) {
+          const float v = row[static_cast<size_t>(x) * codes + c];
+          const size_t at = c * code_plane + static_cast<size_t>(y) * code_in_.width + x;
+          bits[at] = v >= 0.0f ? 1 : -1;
+          if (values) values[at] = v;
+        }
     });
     code_in_.release();
   }
@@ -180,6 +184,8 @@ class Decoder : public DecoderState::Impl {
       next.shape(h, w, c.dec_cells[k] / 4, k < 3 ? cells_[k + 1].input().pad() : out_.pad());
     }
   }
+
+  std::unique_ptr<DecoderState::Impl> clone() const override { return std::make_unique<Decoder>(*this); }
 
   void step(const int8_t* bits, float* x_hat) override {
     ThreadPool& pool = net_.pool();
@@ -254,12 +260,21 @@ std::unique_ptr<Base> make_impl(const RuntimeNetwork& net, int height, int width
 EncoderState::EncoderState(const RuntimeNetwork& net, int height, int width)
     : impl_(make_impl<Encoder, Impl>(net, height, width)) {}
 EncoderState::~EncoderState() = default;
-void EncoderState::step(const float* residual, int8_t* bits) { impl_->step(residual, bits); }
+void EncoderState::step(const float* residual, int8_t* bits, float* values) {
+  impl_->step(residual, bits, values);
+}
 size_t EncoderState::state_bytes() const { return impl_->state_bytes(); }
 
 DecoderState::DecoderState(const RuntimeNetwork& net, int height, int width)
     : impl_(make_impl<Decoder, Impl>(net, height, width)) {}
 DecoderState::~DecoderState() = default;
+DecoderState::DecoderState(const DecoderState& other) : impl_(other.impl_->clone()) {}
+DecoderState& DecoderState::operator=(const DecoderState& other) {
+  if (this != &other) impl_ = other.impl_->clone();
+  return *this;
+}
+DecoderState::DecoderState(DecoderState&&) noexcept = default;
+DecoderState& DecoderState::operator=(DecoderState&&) noexcept = default;
 void DecoderState::step(const int8_t* bits, float* x_hat) { impl_->step(bits, x_hat); }
 size_t DecoderState::state_bytes() const { return impl_->state_bytes(); }
 

@@ -61,8 +61,10 @@ class EncoderState {
   EncoderState(const RuntimeNetwork& net, int height, int width);
   ~EncoderState();
   // residual: 3 x H x W (x - x_hat; the step applies the iteration's residual
-  // gain itself); bits: code_channels x H/16 x W/16, written -1/+1.
-  void step(const float* residual, int8_t* bits);
+  // gain itself); bits: code_channels x H/16 x W/16, written -1/+1; values,
+  // when given, the same layout: the binarizer's outputs before sign(), whose
+  // magnitude is how sure the encoder is of each bit.
+  void step(const float* residual, int8_t* bits, float* values = nullptr);
   size_t state_bytes() const;  // the recurrent state
 
   struct Impl;
@@ -75,6 +77,12 @@ class DecoderState {
  public:
   DecoderState(const RuntimeNetwork& net, int height, int width);
   ~DecoderState();
+  // A copy carries on independently: the encoder's bit search tries
+  // alternative bits on copies of the state before an iteration.
+  DecoderState(const DecoderState& other);
+  DecoderState& operator=(const DecoderState& other);
+  DecoderState(DecoderState&&) noexcept;
+  DecoderState& operator=(DecoderState&&) noexcept;
   // bits: code_channels x H/16 x W/16 in {-1, 0, +1}; adds this iteration's
   // output (divided by its residual gain) to x_hat (3 x H x W), or, for a
   // one-shot network, replaces x_hat with it. The first call also runs the

@@ -81,9 +81,13 @@ typedef struct {
   int threads; /* 0: all cores */
   qc_progress_fn progress;
   void* progress_user;
+  /* 1 (fast; 0 reads as 1) .. 4: above 1 the encoder searches each
+   * iteration's bits for ones that decode better, at the same rate and for
+   * the same decoder, taking longer. */
+  int effort;
 } qc_encode_options;
 
-/* No target, all cores, no progress callback. */
+/* No target, all cores, no progress callback, effort 1. */
 QC_API void qc_encode_options_init(qc_encode_options* options);
 
 /* Encodes width x height pixels to a .qc file in *out (qc_free it). */

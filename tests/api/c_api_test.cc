@@ -142,6 +142,8 @@ TEST(CApi, EachFailureHasItsStatusAndAMessage) {
   EXPECT_EQ(qc_encode(h.model, pixel, 1, 1, 3, static_cast<qc_layout>(5), &o, &out, &size), QC_INVALID_ARGUMENT);
   const std::vector<uint8_t> wide(40000 * 3);
   EXPECT_EQ(qc_encode(h.model, wide.data(), 40000, 1, 40000 * 3, QC_RGB, &o, &out, &size), QC_OVER_LIMIT);
+  o.effort = 99;
+  EXPECT_EQ(qc_encode(h.model, pixel, 1, 1, 3, QC_RGB, &o, &out, &size), QC_INVALID_ARGUMENT) << "effort";
 }
 
 TEST(CApi, TheBuiltInModelReachesARate) {
@@ -160,6 +162,16 @@ TEST(CApi, TheBuiltInModelReachesARate) {
   ASSERT_EQ(qc_encode(h.model, pixels.data(), 64, 64, 64 * 3, QC_RGB, &o, &out, &size), QC_OK) << qc_last_error();
   EXPECT_LE(size * 8 / (64.0 * 64), 1.01);
   EXPECT_GT(calls, 0);
+  const std::vector<uint8_t> fast(out, out + size);
+  qc_free(out);
+  // A higher effort: another file at the rate, read by the same decoder.
+  o.effort = 2;
+  ASSERT_EQ(qc_encode(h.model, pixels.data(), 64, 64, 64 * 3, QC_RGB, &o, &out, &size), QC_OK) << qc_last_error();
+  EXPECT_LE(size * 8 / (64.0 * 64), 1.01);
+  EXPECT_NE(std::vector<uint8_t>(out, out + size), fast);
+  qc_image image;
+  EXPECT_EQ(qc_decode(h.model, out, size, nullptr, &image), QC_OK) << qc_last_error();
+  qc_free(image.pixels);
   qc_free(out);
 }
 

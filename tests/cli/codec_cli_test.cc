@@ -86,7 +86,20 @@ TEST_F(CodecCli, EncodeNeedsExactlyOneTarget) {
   EXPECT_EQ(qcodec({"encode", input}).exit_code, 2);
   EXPECT_EQ(qcodec({"encode", input, "--bpp", "0.5", "--iterations", "2"}).exit_code, 2);
   EXPECT_EQ(qcodec({"encode", input, "--bpp", "-1"}).exit_code, 2);
+  EXPECT_EQ(qcodec({"encode", input, "--iterations", "2", "--effort", "0"}).exit_code, 2);
+  EXPECT_EQ(qcodec({"encode", input, "--iterations", "2", "--effort", "5"}).exit_code, 2);
   EXPECT_FALSE(file_exists(dir_.file("b.qc")));
+}
+
+TEST_F(CodecCli, EveryEffortDecodesWithTheSameDecoder) {
+  std::string input = copy_of_image("effort.png");
+  for (const char* effort : {"1", "2"}) {
+    const std::string qc = dir_.file(std::string("e") + effort + ".qc");
+    ProgramResult enc = qcodec({"encode", input, "--iterations", "2", "--effort", effort, "-o", qc});
+    ASSERT_EQ(enc.exit_code, 0) << enc.err;
+    ProgramResult dec = qcodec({"decode", qc, "-o", dir_.file(std::string("e") + effort + ".png")});
+    EXPECT_EQ(dec.exit_code, 0) << dec.err;
+  }
 }
 
 TEST_F(CodecCli, BadInputsFailWithOneLine) {

@@ -160,6 +160,29 @@ TEST(CodeCoder, CostsAddUp) {
   EXPECT_NEAR(by_iteration / 65536.0 / 8, static_cast<double>(cost.bytes), 8 * 5);  // + a flush per iteration
 }
 
+// The bit search's rate: the last iteration's cost as measure_codes counts
+// it, and a flip's own cost change, exact for the iteration's last-coded
+// bit (no context in that iteration reads it).
+TEST(CodeCoder, LastIterationCostAndFlipDeltas) {
+  const auto s = test::markov_codes(3, 32, 8, 8, 7);
+  const TileMap map(2, 8, 8, 3);
+  const LastIterationCost last = measure_last_iteration(s.stack, map);
+  EXPECT_NEAR(last.bits, measure_codes(s.stack, map).iteration_cost[2] / 65536.0, 1e-6);
+  ASSERT_EQ(last.flip_delta.size(), static_cast<size_t>(32) * 8 * 8);
+  CodeStack flipped = s.stack;
+  uint8_t& final_bit = flipped.at(2, 31, 7, 7);
+  final_bit ^= 1;
+  EXPECT_NEAR(measure_last_iteration(flipped, map).bits - last.bits, last.flip_delta.back(), 1e-4);
+  // Bits of stopped tiles are not coded: flipping them costs nothing.
+  TileMap stopped = map;
+  stopped.counts[0] = 1;
+  CodeStack masked = s.stack;
+  for (int c = 0; c < 32; ++c)
+    for (int y = 0; y < 2; ++y)
+      for (int x = 0; x < 2; ++x) masked.at(1, c, y, x) = masked.at(2, c, y, x) = 0;
+  EXPECT_EQ(measure_last_iteration(masked, stopped).flip_delta[0], 0.0f);
+}
+
 TEST(CodeCoder, RejectsBadShapes) {
   CodeStack stack(2, 32, 4, 4);
   EXPECT_THROW(encode_codes(stack, TileMap(2, 4, 4, 3)), Error);  // count > iterations

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "base/error.h"
+#include "codec/bit_search.h"
 #include "codec/image_io.h"
 #include "tools/qcodec/cli_support.h"
 #include "tools/qcodec/commands.h"
@@ -76,6 +77,12 @@ void add_encode_command(CLI::App& app) {
                       "lagrangian, threshold, or uniform (every tile the same count, at or below "
                       "the target)")
       ->check(CLI::IsMember(kAllocationRules));
+  command->add_option("-e,--effort", o->codec.effort,
+                      "encoder effort 1.." + std::to_string(kMaxEffort) +
+                          ": above 1 the last coding pass searches each iteration's bits for ones "
+                          "that decode better (same rate, same decoder; slower, see docs/EFFORT.md)")
+      ->check(CLI::Range(1, kMaxEffort))
+      ->capture_default_str();
   add_common_options(*command, o->common);
   command->callback([o, command] {
     if (command->count("--bpp") + command->count("--quality") + command->count("--iterations") == 0) {

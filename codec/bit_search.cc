@@ -1,0 +1,132 @@
+#include "codec/bit_search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace qc {
+namespace {
+
+constexpr int kColours = 3;  // a 3x3 colouring: same-colour positions are 3 blocks apart
+
+// The decoder run from `before` with one choice of bits, and its error per block.
+struct Run {
+  DecoderState state;
+  std::vector<float> x_hat;
+  std::vector<double> error;  // per 16x16 block: (1 - SSIM) x pixels
+  double total = 0;
+};
+
+Run run(const TileGrid& grid, const std::vector<float>& x, const std::vector<float>& weight,
+        const DecoderState& before, const std::vector<float>& x_hat, const std::vector<int8_t>& signs) {
+  Run r{before, x_hat, {}, 0};
+  r.state.step(signs.data(), r.x_hat.data());
+  const std::vector<float> ssim = tile_ssim(grid, x, r.x_hat);
+  r.error.resize(ssim.size());
+  for (size_t i = 0; i < ssim.size(); ++i) {
+    r.error[i] = (1.0 - ssim[i]) * weight[i];
+    r.total += r.error[i];
+  }
+  return r;
+}
+
+// The error of the 3x3 blocks around (row, col): what a flip there changes most.
+double neighbourhood(const std::vector<double>& error, int rows, int cols, int row, int col) {
+  double sum = 0;
+  for (int y = std::max(0, row - 1); y <= std::min(rows - 1, row + 1); ++y)
+    for (int x = std::max(0, col - 1); x <= std::min(cols - 1, col + 1); ++x)
+      sum += error[static_cast<size_t>(y) * cols + x];
+  return sum;
+}
+
+}  // namespace
+
+LastIterationCost iteration_rate(const CodeStack& coded, const TileMap& map, int iteration,
+                                 const std::vector<int8_t>& signs) {
+  const size_t per_iteration = signs.size();
+  CodeStack prefix(iteration + 1, coded.channels, coded.rows, coded.cols);
+  std::copy_n(coded.bits.begin(), iteration * per_iteration, prefix.bits.begin());
+  for (size_t b = 0; b < per_iteration; ++b) prefix.bits[iteration * per_iteration + b] = signs[b] > 0;
+  return measure_last_iteration(prefix, map.capped(iteration + 1));
+}
+
+int search_rounds(int effort) {
+  static constexpr int kRounds[kMaxEffort] = {0, 1, 2, 4};
+  return kRounds[std::clamp(effort, 1, kMaxEffort) - 1];
+}
+
+SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
+                          const std::vector<float>& values, std::vector<int8_t>& signs,
+                          int code_channels, DecoderState& decoder, std::vector<float>& x_hat) {
+  const TileGrid& grid = setup.grid;
+  const int rows = grid.tiles_y(), cols = grid.tiles_x();
+  const size_t positions = static_cast<size_t>(rows) * cols;
+  const std::vector<float> weight = tile_pixel_counts(grid);
+  Run best = run(grid, x, weight, decoder, x_hat, signs);
+  const LastIterationCost network_rate = setup.rate(signs);
+  double best_objective = best.total + setup.lambda * network_rate.bits;
+  SearchOutcome outcome;
+  outcome.network_objective = best_objective;
+
+  // Each coded position's channels, least confident first (masked positions
+  // read 0 in every channel and are never flipped).
+  std::vector<std::vector<uint8_t>> order(positions);
+  for (size_t p = 0; p < positions; ++p) {
+    if (signs[p] == 0) continue;
+    order[p].resize(code_channels);
+    std::iota(order[p].begin(), order[p].end(), 0);
+    std::stable_sort(order[p].begin(), order[p].end(), [&](int a, int b) {
+      return std::fabs(values[a * positions + p]) < std::fabs(values[b * positions + p]);
+    });
+  }
+  auto flip_at = [&](std::vector<int8_t>& bits, size_t p, int round) {
+    int8_t& bit = bits[order[p][round] * positions + p];
+    bit = static_cast<int8_t>(-bit);
+  };
+
+  for (int round = 0; round < std::min(setup.rounds, code_channels); ++round) {
+    // Each flip's own rate change, with the bits as they stand this round.
+    const std::vector<float> flip_rate = round == 0 ? network_rate.flip_delta : setup.rate(signs).flip_delta;
+    std::vector<int8_t> kept = signs;
+    int flipped = 0;
+    for (int colour = 0; colour < kColours * kColours; ++colour) {
+      std::vector<int8_t> trial = signs;
+      std::vector<size_t> tried;
+      for (int row = colour / kColours; row < rows; row += kColours)
+        for (int col = colour % kColours; col < cols; col += kColours) {
+          const size_t p = static_cast<size_t>(row) * cols + col;
+          if (order[p].empty()) continue;
+          flip_at(trial, p, round);
+          tried.push_back(p);
+        }
+      if (tried.empty()) continue;
+      const Run t = run(grid, x, weight, decoder, x_hat, trial);
+      for (size_t p : tried) {
+        const int row = static_cast<int>(p / cols), col = static_cast<int>(p % cols);
+        const double gain = neighbourhood(best.error, rows, cols, row, col) -
+                            neighbourhood(t.error, rows, cols, row, col);
+        if (gain > setup.lambda * flip_rate[order[p][round] * positions + p]) {
+          flip_at(kept, p, round);
+          ++flipped;
+        }
+      }
+    }
+    if (flipped == 0) continue;
+    // Flips of neighbouring colours interact: keep the round only if they
+    // help together.
+    Run together = run(grid, x, weight, decoder, x_hat, kept);
+    const double objective = together.total + setup.lambda * setup.rate(kept).bits;
+    if (objective < best_objective) {
+      signs = std::move(kept);
+      best = std::move(together);
+      best_objective = objective;
+      outcome.flips += flipped;
+    }
+  }
+  outcome.chosen_objective = best_objective;
+  decoder = std::move(best.state);
+  x_hat = std::move(best.x_hat);
+  return outcome;
+}
+
+}  // namespace qc

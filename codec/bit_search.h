@@ -1,0 +1,59 @@
+// Encoder-side search over one iteration's code bits (`encode --effort`).
+// The decoder is deterministic, so the encoder may send bits other than the
+// ones the network's sign() proposes when they decode better; the bitstream
+// and the decoder are unchanged.
+//
+// The objective of an iteration is D + lambda * R: D the SSIM error of the
+// reconstruction (1 - SSIM of each 16x16 block, times its pixels, summed), R
+// the context model's ideal cost of the iteration's bits.
+//
+// One round flips, at every coded position, its r-th least confident bit
+// (smallest |binarizer output|). Positions of one colour of a 3x3 colouring
+// of the code grid are tried together in one decoder step, and a flip is kept
+// when the error of the 3x3 blocks around its position plus lambda times the
+// flipped bit's own cost change falls. The kept flips of all nine colours are
+// then run together, and the round stands only if the whole iteration's
+// objective falls, so the bits sent never score worse than the network's.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "codec/tile_quality.h"
+#include "entropy/code_coder.h"
+#include "models/runtime_graph.h"
+
+namespace qc {
+
+// Search rounds per iteration at an effort level (1 = no search).
+int search_rounds(int effort);
+constexpr int kMaxEffort = 4;
+
+struct SearchSetup {
+  TileGrid grid;       // the image with 16-pixel tiles: one per code position
+  int rounds = 0;
+  double lambda = 0;   // SSIM error (pixels) per bit
+  // The cost of this iteration's bits (-1/+1, 0 where masked) after the
+  // iterations already coded.
+  std::function<LastIterationCost(const std::vector<int8_t>& signs)> rate;
+};
+
+// SearchSetup::rate for iteration `iteration` of a pass whose earlier
+// iterations are in `coded` and whose allocation is `map`.
+LastIterationCost iteration_rate(const CodeStack& coded, const TileMap& map, int iteration,
+                                 const std::vector<int8_t>& signs);
+
+struct SearchOutcome {
+  double network_objective = 0;  // D + lambda * R with the bits the network proposed
+  double chosen_objective = 0;   // with the bits sent
+  int flips = 0;                 // bits sent flipped
+};
+
+// signs: the network's bits (-1/+1, 0 where masked), replaced by the chosen
+// ones; values: the binarizer's outputs in the same layout. decoder and
+// x_hat come in before the iteration and leave advanced by the chosen bits.
+SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
+                          const std::vector<float>& values, std::vector<int8_t>& signs,
+                          int code_channels, DecoderState& decoder, std::vector<float>& x_hat);
+
+}  // namespace qc
