@@ -6,7 +6,7 @@
 
 #include "api/api_support.h"
 #include "codec/bitstream.h"
-#include "quant/default_model.h"
+#include "nn/default_model.h"
 
 namespace {
 

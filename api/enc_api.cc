@@ -4,7 +4,7 @@
 #include <string>
 
 #include "api/api_support.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 
 using qc::api::copy_out;
 using qc::api::guarded;

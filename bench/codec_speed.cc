@@ -23,10 +23,10 @@
 #include "base/error.h"
 #include "base/file_io.h"
 #include "codec/codec.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "eval/codec_adapter.h"
 #include "eval/dataset.h"
-#include "quant/default_model.h"
+#include "nn/default_model.h"
 
 namespace {
 

@@ -19,11 +19,11 @@
 #include "base/error.h"
 #include "base/file_io.h"
 #include "codec/codec.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "eval/bd_rate.h"
 #include "eval/dataset.h"
-#include "eval/metrics.h"
-#include "quant/default_model.h"
+#include "metrics/metrics.h"
+#include "nn/default_model.h"
 
 namespace {
 
@@ -42,7 +42,7 @@ struct Cell {
 
 int run(int argc, char** argv) {
   std::vector<std::string> paths;
-  std::vector<double> rates = {0.125, 0.25, 0.5, 1.0}, efforts = {1, 2, 3, 4};
+  std::vector<double> rates = {0.125, 0.25, 0.5, 1.0}, efforts = {1, 2, 3};
   int threads = 1;
   std::string output;
   for (int i = 1; i < argc; ++i) {

@@ -1,5 +1,5 @@
 # qc_embed_model(TARGET FILE): compiles FILE's bytes into TARGET, behind
-# qc::default_model_bytes() (quant/default_model.h). The generated source is
+# qc::default_model_bytes() (nn/default_model.h). The generated source is
 # rebuilt when FILE changes. A FILE missing at configure time embeds nothing
 # (size 0, with a warning); reconfigure once it exists.
 function(qc_embed_model target file)

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <queue>
 
-#include "models/architecture.h"
+#include "nn/architecture.h"
 
 namespace qc {
 namespace {

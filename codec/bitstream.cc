@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "base/error.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "entropy/code_coder.h"
 #include "entropy/map_coder.h"
 

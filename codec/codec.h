@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "codec/allocation.h"
-#include "codec/image.h"
+#include "image/image.h"
 #include "entropy/code_stack.h"
-#include "quant/model_file.h"
+#include "nn/model_file.h"
 
 namespace qc {
 
@@ -39,9 +39,10 @@ struct EncodeOptions {
   // with the w8h model it changed MS-SSIM by <= 0.004 on Kodak but landed
   // fewer files in the rate window (docs/ALLOCATION.md).
   bool compare_uniform = false;
-  // 1..kMaxEffort. Above 1 the file's final coding pass searches each
-  // iteration's bits for ones that decode better (codec/bit_search.h); the
-  // allocation, and so the rate, is chosen as at effort 1.
+  // 1..kMaxEffort (codec/bit_search.h). Above 1 the file's final coding
+  // pass searches each iteration's bits for ones that decode better; the
+  // allocation is chosen as at effort 1, for a rate target with room left
+  // for the bits the search adds (docs/EFFORT.md).
   int effort = 1;
 };
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "entropy/code_stack.h"
-#include "models/runtime_graph.h"
+#include "nn/runtime_graph.h"
 
 namespace qc {
 

@@ -7,7 +7,7 @@
 #include "codec/codec.h"
 #include "codec/coding_loop.h"
 #include "codec/planar.h"
-#include "models/runtime_graph.h"
+#include "nn/runtime_graph.h"
 
 namespace qc {
 namespace {

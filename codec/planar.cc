@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/architecture.h"
+#include "nn/architecture.h"
 
 namespace qc {
 

@@ -3,7 +3,7 @@
 #pragma once
 #include <vector>
 
-#include "codec/image.h"
+#include "image/image.h"
 
 namespace qc {
 

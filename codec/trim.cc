@@ -8,9 +8,9 @@
 #include "codec/bitstream.h"
 #include "codec/coding_loop.h"
 #include "codec/planar.h"
-#include "codec/tile_quality.h"
+#include "metrics/tile_ssim.h"
 #include "entropy/code_coder.h"
-#include "models/runtime_graph.h"
+#include "nn/runtime_graph.h"
 
 namespace qc {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
-#include "eval/metrics.h"
+#include "metrics/metrics.h"
 
 namespace qc {
 namespace {

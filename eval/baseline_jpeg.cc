@@ -14,7 +14,7 @@
 #include <jpeglib.h>
 
 #include "base/error.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "eval/codec_adapter.h"
 
 namespace qc {

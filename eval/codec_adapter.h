@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "codec/image.h"
+#include "image/image.h"
 
 namespace qc {
 

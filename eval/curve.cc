@@ -1,6 +1,6 @@
 #include "eval/curve.h"
 
-#include "eval/metrics.h"
+#include "metrics/metrics.h"
 
 namespace qc {
 namespace {

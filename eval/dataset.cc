@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "base/error.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 
 namespace qc {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "codec/image.h"
+#include "image/image.h"
 
 namespace qc {
 

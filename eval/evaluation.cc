@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "base/error.h"
-#include "eval/metrics.h"
+#include "metrics/metrics.h"
 #include "eval/progress.h"
 
 namespace qc {

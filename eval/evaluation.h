@@ -7,7 +7,7 @@
 
 #include "eval/codec_adapter.h"
 #include "eval/dataset.h"
-#include "eval/metrics.h"
+#include "metrics/metrics.h"
 
 namespace qc {
 

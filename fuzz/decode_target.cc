@@ -8,7 +8,7 @@
 #include "base/error.h"
 #include "codec/bitstream.h"
 #include "fuzz/fuzz_targets.h"
-#include "quant/random_model.h"
+#include "nn/random_model.h"
 
 namespace qc::fuzz {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "base/error.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "fuzz/fuzz_targets.h"
 
 namespace qc::fuzz {

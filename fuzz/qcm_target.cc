@@ -5,7 +5,7 @@
 
 #include "base/error.h"
 #include "fuzz/fuzz_targets.h"
-#include "quant/model_file.h"
+#include "nn/model_file.h"
 
 namespace qc::fuzz {
 

@@ -7,12 +7,12 @@
 #include "codec/bitstream.h"
 #include "codec/qc_format.h"
 #include "fuzz/fuzz_targets.h"
-#include "quant/model_file.h"
+#include "nn/model_file.h"
 
 namespace qc::fuzz {
 namespace {
 
-// The .qcm header (quant/model_file.cc): magic, u32 version, u64 body size,
+// The .qcm header (nn/model_file.cc): magic, u32 version, u64 body size,
 // u64 compressed size; an u64 checksum follows the zstd frame.
 constexpr uint8_t kQcmMagic[4] = {'Q', 'C', 'M', '1'};
 constexpr uint32_t kQcmVersion = 1;

@@ -37,7 +37,7 @@ pack() {
   mkdir -p "$carry/debs" "$carry/data"
   (cd "$carry/debs" && apt-get download "${debs[@]}" >/dev/null) ||
     die "apt-get download failed (run 'apt-get update' first)"
-  # The trainer holds out every 50th image in sorted order (models/loss.h):
+  # The trainer holds out every 50th image in sorted order (train/loss.h):
   # those never go. The rest are taken in an order fixed by a hash of their
   # names (a spread over every source, the same each time) until the budget
   # is full.

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "codec/qc_format.h"
-#include "models/architecture.h"
-#include "quant/model_file.h"
-#include "quant/random_model.h"
-#include "tests/models_runtime/small_network.h"
+#include "nn/architecture.h"
+#include "nn/model_file.h"
+#include "nn/random_model.h"
+#include "tests/nn/small_network.h"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "base/file_io.h"
-#include "codec/image_io.h"
-#include "eval/metrics.h"
+#include "image/image_io.h"
+#include "metrics/metrics.h"
 #include "tests/base/temp_dir.h"
 #include "tests/cli/run_program.h"
 

@@ -6,8 +6,8 @@
 #include <utility>
 
 #include "codec/codec.h"
-#include "quant/random_model.h"
-#include "tests/models_runtime/small_network.h"
+#include "nn/random_model.h"
+#include "tests/nn/small_network.h"
 
 namespace qc {
 

@@ -7,8 +7,8 @@
 
 #include "base/error.h"
 #include "codec/bitstream.h"
-#include "codec/image_io.h"
-#include "eval/metrics.h"
+#include "image/image_io.h"
+#include "metrics/metrics.h"
 #include "tests/coding/codec_fixtures.h"
 
 namespace qc {

@@ -8,7 +8,7 @@
 #include "base/error.h"
 #include "codec/codec.h"
 #include "codec/coding_loop.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "codec/planar.h"
 #include "tests/coding/codec_fixtures.h"
 

@@ -9,7 +9,7 @@
 
 #include "base/file_io.h"
 #include "codec/codec.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "tests/coding/codec_fixtures.h"
 
 namespace qc {

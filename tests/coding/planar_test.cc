@@ -1,5 +1,5 @@
 #include "codec/planar.h"
-#include "codec/tile_quality.h"
+#include "metrics/tile_ssim.h"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 
 #include "base/error.h"
 #include "codec/bitstream.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "tests/coding/codec_fixtures.h"
 
 namespace qc {

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "base/error.h"
-#include "eval/metrics.h"
+#include "metrics/metrics.h"
 
 namespace qc {
 namespace {

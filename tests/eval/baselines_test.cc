@@ -3,9 +3,9 @@
 #include <string>
 
 #include "base/error.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "eval/codec_adapter.h"
-#include "eval/metrics.h"
+#include "metrics/metrics.h"
 
 namespace qc {
 namespace {

@@ -7,8 +7,8 @@
 #include "eval/curve.h"
 #include "eval/evaluation.h"
 #include "eval/report.h"
-#include "quant/random_model.h"
-#include "tests/models_runtime/small_network.h"
+#include "nn/random_model.h"
+#include "tests/nn/small_network.h"
 
 namespace qc {
 namespace {

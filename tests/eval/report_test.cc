@@ -8,7 +8,7 @@
 
 #include "base/error.h"
 #include "eval/curve.h"
-#include "eval/metrics.h"
+#include "metrics/metrics.h"
 
 namespace qc {
 namespace {

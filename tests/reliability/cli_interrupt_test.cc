@@ -18,10 +18,10 @@
 
 #include "base/file_io.h"
 #include "codec/bitstream.h"
-#include "codec/image_io.h"
-#include "quant/random_model.h"
+#include "image/image_io.h"
+#include "nn/random_model.h"
 #include "tests/base/temp_dir.h"
-#include "tests/codec/image_fixtures.h"
+#include "tests/image/image_fixtures.h"
 #include "tests/reliability/child_process.h"
 
 namespace qc {

@@ -10,9 +10,9 @@
 
 #include "base/file_io.h"
 #include "codec/bitstream.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "fuzz/fuzz_targets.h"
-#include "quant/model_file.h"
+#include "nn/model_file.h"
 #include "tests/reliability/fuzz_seeds.h"
 
 namespace qc {

@@ -5,7 +5,7 @@
 #include "codec/bitstream.h"
 #include "codec/codec.h"
 #include "fuzz/fuzz_targets.h"
-#include "tests/codec/image_fixtures.h"
+#include "tests/image/image_fixtures.h"
 
 namespace qc::testing {
 namespace {

@@ -10,13 +10,13 @@
 #include "base/error.h"
 #include "codec/bitstream.h"
 #include "codec/codec.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "entropy/map_coder.h"
 #include "fuzz/fuzz_targets.h"
-#include "quant/model_file.h"
-#include "quant/random_model.h"
+#include "nn/model_file.h"
+#include "nn/random_model.h"
 #include "tests/base/error_of.h"
-#include "tests/codec/image_fixtures.h"
+#include "tests/image/image_fixtures.h"
 #include "tests/reliability/allocation_meter.h"
 
 namespace qc {

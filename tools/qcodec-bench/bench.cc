@@ -11,12 +11,12 @@
 #include <random>
 #include <sstream>
 
-#include "models/runtime_graph.h"
-#include "quant/cpu_dispatch.h"
-#include "quant/packed_conv.h"
-#include "quant/thread_pool.h"
+#include "nn/runtime_graph.h"
+#include "nn/cpu_dispatch.h"
+#include "nn/packed_conv.h"
+#include "nn/thread_pool.h"
 #include "tools/qcodec-bench/int8_peak.h"
-#include "tools/qcodec-bench/torch_reference.h"
+#include "train/torch_reference.h"
 
 namespace qc {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "quant/model_file.h"
+#include "nn/model_file.h"
 
 namespace qc {
 

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "quant/cpu_dispatch.h"
+#include "nn/cpu_dispatch.h"
 
 namespace qc {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
-#include "quant/random_model.h"
+#include "nn/random_model.h"
 #include "tools/qcodec-bench/bench.h"
 
 namespace {

@@ -21,7 +21,7 @@
 #include "eval/qcodec_adapter.h"
 #include "eval/rd_plot.h"
 #include "eval/report.h"
-#include "quant/default_model.h"
+#include "nn/default_model.h"
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include <cstdio>
 
 #include "base/error.h"
-#include "models/precision_report.h"
-#include "models/trainer.h"
+#include "train/precision_report.h"
+#include "train/trainer.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Train the qcodec network (LibTorch) and export it for the qcodec runtime.\n\n"

@@ -7,7 +7,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
-#include "quant/default_model.h"
+#include "nn/default_model.h"
 
 namespace qc::cli {
 

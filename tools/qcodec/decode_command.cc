@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "codec/bitstream.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "tools/qcodec/cli_support.h"
 #include "tools/qcodec/commands.h"
 

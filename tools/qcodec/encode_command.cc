@@ -6,7 +6,7 @@
 
 #include "base/error.h"
 #include "codec/bit_search.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "tools/qcodec/cli_support.h"
 #include "tools/qcodec/commands.h"
 

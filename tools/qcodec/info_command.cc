@@ -7,7 +7,7 @@
 
 #include "base/file_io.h"
 #include "codec/bitstream.h"
-#include "codec/image_io.h"
+#include "image/image_io.h"
 #include "entropy/code_coder.h"
 #include "tools/qcodec/cli_support.h"
 #include "tools/qcodec/commands.h"

@@ -1,5 +1,5 @@
 // qcodec metric REF TEST [--json] [--convention tf|pytorch]: MS-SSIM, MS-SSIM in dB and PSNR of TEST
-// against REF, with eval/metrics.h (alpha ignored, colour averaged).
+// against REF, with metrics/metrics.h (alpha ignored, colour averaged).
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -9,8 +9,8 @@
 #include <string>
 
 #include "base/error.h"
-#include "codec/image_io.h"
-#include "eval/metrics.h"
+#include "image/image_io.h"
+#include "metrics/metrics.h"
 #include "tools/qcodec/commands.h"
 
 namespace qc::cli {

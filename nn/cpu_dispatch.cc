@@ -1,0 +1,88 @@
+#include "nn/cpu_dispatch.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "base/error.h"
+
+namespace qc {
+namespace {
+
+BinaryKernels table_for(Isa isa) {
+#if defined(__x86_64__)
+  if (isa == Isa::kAvx512) return {binary_row_avx512};
+  if (isa == Isa::kAvx2) return {binary_row_avx2};
+#endif
+  (void)isa;
+  return {binary_row_scalar};
+}
+
+Isa initial_isa() {
+  const char* forced = std::getenv("QC_ISA");
+  if (forced == nullptr || *forced == '\0') return supported_isas().back();
+  for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
+    if (std::strcmp(forced, isa_name(isa)) != 0) continue;
+    if (!cpu_supports(isa)) throw Error(std::string("QC_ISA=") + forced + ": not supported by this CPU");
+    return isa;
+  }
+  throw Error(std::string("QC_ISA=") + forced + ": unknown (use scalar, avx2 or avx512, or leave it unset)");
+}
+
+struct Selection {
+  Isa isa;
+  BinaryKernels kernels;
+};
+
+Selection& selection() {
+  static Selection s = [] {
+    Isa isa = initial_isa();
+    return Selection{isa, table_for(isa)};
+  }();
+  return s;
+}
+
+}  // namespace
+
+const char* isa_name(Isa isa) {
+  switch (isa) {
+    case Isa::kAvx512: return "avx512";
+    case Isa::kAvx2: return "avx2";
+    case Isa::kScalar: break;
+  }
+  return "scalar";
+}
+
+bool cpu_supports(Isa isa) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  switch (isa) {
+    case Isa::kAvx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512vnni");
+    case Isa::kAvx2: return __builtin_cpu_supports("avx2");
+    case Isa::kScalar: return true;
+  }
+  return false;
+#else
+  return isa == Isa::kScalar;
+#endif
+}
+
+std::vector<Isa> supported_isas() {
+  std::vector<Isa> out;
+  for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512})
+    if (cpu_supports(isa)) out.push_back(isa);
+  return out;
+}
+
+const BinaryKernels& binary_kernels() { return selection().kernels; }
+Isa active_isa() { return selection().isa; }
+
+void force_isa(Isa isa) {
+  if (!cpu_supports(isa)) throw Error(std::string("ISA ") + isa_name(isa) + " is not supported by this CPU");
+  selection() = Selection{isa, table_for(isa)};
+}
+
+}  // namespace qc

@@ -1,0 +1,25 @@
+// Runtime CPU dispatch for the binary conv kernels (libwebp style): one table
+// of function pointers, chosen once from the CPU, or forced by QC_ISA
+// (scalar|avx2|avx512) or by force_isa() so that every path can be tested.
+#pragma once
+#include <vector>
+
+#include "nn/binary_kernels.h"
+
+namespace qc {
+
+enum class Isa { kScalar, kAvx2, kAvx512 };
+
+const char* isa_name(Isa isa);
+bool cpu_supports(Isa isa);
+std::vector<Isa> supported_isas();  // scalar first, best last
+
+// The kernels in use. The first call picks them: QC_ISA when set (qc::Error if
+// unknown or unsupported by this CPU), else the best supported.
+const BinaryKernels& binary_kernels();
+Isa active_isa();
+// Switches every later call to `isa` (throws if unsupported). Not to be called
+// while a network is running on another thread.
+void force_isa(Isa isa);
+
+}  // namespace qc

@@ -1,0 +1,122 @@
+#include "nn/packed_conv.h"
+
+#include <string>
+
+#include "base/error.h"
+#include "nn/cpu_dispatch.h"
+#include "nn/vector_clones.h"
+
+namespace qc {
+namespace {
+
+// dst[o] = scale * (alpha[0][o] acc_0 + alpha[1][o] acc_1 + ...) + bias[o]
+// with acc_k = 2 * selected[k][o] - sum_q, in exactly that order.
+QC_VECTOR_CLONES void epilogue(const int32_t* selected, int32_t sum_q, const float* alpha,
+                               const float* bias, int out, int bases, float scale, float* dst) {
+  for (int o = 0; o < out; ++o) dst[o] = alpha[o] * static_cast<float>(2 * selected[o] - sum_q);
+  for (int k = 1; k < bases; ++k)
+    for (int o = 0; o < out; ++o)
+      dst[o] = dst[o] + alpha[k * out + o] * static_cast<float>(2 * selected[k * out + o] - sum_q);
+  for (int o = 0; o < out; ++o) dst[o] = scale * dst[o] + bias[o];
+}
+
+}  // namespace
+
+PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeights float_weights)
+    : in_channels_(spec.in_channels),
+      out_channels_(spec.out_channels),
+      kernel_(spec.kernel),
+      stride_(spec.stride),
+      bases_(layer.bases),
+      blocks_((layer.bases * spec.out_channels + 15) / 16),
+      groups_((spec.in_channels + 3) / 4),
+      input_scale_(layer.input_scale),
+      alpha_(layer.alpha),
+      bias_(layer.bias) {
+  const int taps = kernel_ * kernel_;
+  const size_t words = row_words(in_channels_, kernel_);
+  if (layer.bits.size() != static_cast<size_t>(bases_) * out_channels_ * words ||
+      alpha_.size() != static_cast<size_t>(bases_) * out_channels_)
+    throw Error("layer " + spec.name + ": weights do not match its shape");
+  if (bias_.empty()) bias_.assign(out_channels_, 0.0f);
+  // Pick the kernels here, on the caller's thread: a bad QC_ISA must reach
+  // the caller as an error, not end the process from inside a worker.
+  binary_kernels();
+
+  masks_.assign(static_cast<size_t>(blocks_) * taps * groups_, 0);
+  const bool keep_float = float_weights == FloatWeights::kKeep;
+  if (keep_float) float_weights_.assign(static_cast<size_t>(taps) * in_channels_ * out_channels_, 0.0f);
+  for (int row = 0; row < bases_ * out_channels_; ++row) {
+    const uint64_t* bits = layer.bits.data() + row * words;
+    const int k = row / out_channels_, o = row % out_channels_;
+    for (int i = 0; i < in_channels_; ++i)
+      for (int t = 0; t < taps; ++t) {
+        const size_t index = static_cast<size_t>(i) * taps + t;  // OIHW: [in][ky][kx]
+        const bool plus = (bits[index / 64] >> (index % 64)) & 1;
+        if (plus)
+          masks_[(static_cast<size_t>(row / 16) * taps + t) * groups_ + i / 4] |=
+              uint64_t{1} << (4 * (row % 16) + i % 4);
+        if (!keep_float) continue;
+        float& w = float_weights_[(static_cast<size_t>(t) * in_channels_ + i) * out_channels_ + o];
+        w = w + alpha_[static_cast<size_t>(k) * out_channels_ + o] * (plus ? 1.0f : -1.0f);
+      }
+  }
+}
+
+template <class T>
+void PackedConv::check_input(const PaddedTensor<T>& in) const {
+  if (in.channels != in_channels_ || in.border < pad())
+    throw Error("conv input has " + std::to_string(in.channels) + " channels and border " +
+                std::to_string(in.border) + ", the layer needs " + std::to_string(in_channels_) +
+                " and " + std::to_string(pad()));
+}
+
+void PackedConv::run_row(const QuantizedTensor& in, int y, float* out,
+                         std::vector<int32_t>& scratch) const {
+  check_input(in);
+  const int width = out_size(in.width);
+  const int rows = blocks_ * 16;
+  const int top = y * stride_ - pad();
+  scratch.resize(static_cast<size_t>(width) * rows);
+  BinaryRowArgs args;
+  args.in = in.at(top, -pad());
+  args.row_stride = in.row_stride();
+  args.pixel_step = stride_ * in.padded_channels;
+  args.kernel = kernel_;
+  args.groups = groups_;
+  args.pixels = width;
+  args.blocks = blocks_;
+  args.masks = masks_.data();
+  args.out = scratch.data();
+  binary_kernels().row(args);
+
+  for (int x = 0; x < width; ++x) {
+    int32_t sum_q = 0;
+    for (int ky = 0; ky < kernel_; ++ky)
+      for (int kx = 0; kx < kernel_; ++kx)
+        sum_q += in.pixel_sums[in.pixel_index(top + ky, x * stride_ - pad() + kx)];
+    epilogue(scratch.data() + static_cast<size_t>(x) * rows, sum_q, alpha_.data(), bias_.data(),
+             out_channels_, bases_, input_scale_, out + static_cast<size_t>(x) * out_channels_);
+  }
+}
+
+void PackedConv::run_row(const FloatTensor& in, int y, float* out, std::vector<int32_t>&) const {
+  check_input(in);
+  if (float_weights_.empty()) throw Error("conv: built for int8 activations only (no float weights)");
+  const int width = out_size(in.width);
+  const int top = y * stride_ - pad();
+  for (int x = 0; x < width; ++x) {
+    float* dst = out + static_cast<size_t>(x) * out_channels_;
+    for (int o = 0; o < out_channels_; ++o) dst[o] = bias_[o];
+    for (int ky = 0; ky < kernel_; ++ky)
+      for (int kx = 0; kx < kernel_; ++kx) {
+        const float* src = in.at(top + ky, x * stride_ - pad() + kx);
+        const float* w =
+            float_weights_.data() + static_cast<size_t>(ky * kernel_ + kx) * in_channels_ * out_channels_;
+        for (int i = 0; i < in_channels_; ++i, w += out_channels_)
+          for (int o = 0; o < out_channels_; ++o) dst[o] = dst[o] + src[i] * w[o];
+      }
+  }
+}
+
+}  // namespace qc

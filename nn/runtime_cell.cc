@@ -1,0 +1,83 @@
+#include "nn/runtime_cell.h"
+
+#include "base/error.h"
+#include "nn/gates.h"
+
+namespace qc {
+
+template <class T>
+RuntimeCell<T>::RuntimeCell(const PackedConv& input, const PackedConv& hidden, CellType type,
+                            int hidden_channels)
+    : input_(input), hidden_(hidden), type_(type), hidden_channels_(hidden_channels) {}
+
+template <class T>
+void RuntimeCell<T>::reset(int height, int width) {
+  height_ = height;
+  width_ = width;
+  const size_t size = static_cast<size_t>(height) * width * hidden_channels_;
+  h_.assign(size, 0.0f);
+  c_.assign(type_ == CellType::kLstm ? size : 0, 0.0f);
+  h_in_.shape(height, width, hidden_channels_, hidden_.pad());
+}
+
+template <class T>
+size_t RuntimeCell<T>::state_bytes() const {
+  return (h_.size() + c_.size()) * sizeof(float);
+}
+
+template <class T>
+void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vector<RowScratch>& scratch) {
+  if (input_.out_size(x.height) != height_ || input_.out_size(x.width) != width_)
+    throw Error("cell input size does not match its state");
+  h_in_.allocate();
+  store_tensor(h_.data(), height_, width_, hidden_channels_, false, hidden_.input_scale(), h_in_, pool);
+  const int gates = input_.out_channels();
+  pool.parallel_for(height_, [&](int worker, int y) {
+    RowScratch& s = scratch[worker];
+    s.a.resize(static_cast<size_t>(width_) * gates);
+    s.b.resize(static_cast<size_t>(width_) * gates);
+    input_.run_row(x, y, s.a.data(), s.acc);
+    hidden_.run_row(h_in_, y, s.b.data(), s.acc);
+    const size_t row = static_cast<size_t>(y) * width_ * hidden_channels_;
+    if (type_ == CellType::kGru)
+      gru_update(s.a.data(), s.b.data(), h_.data() + row, hidden_channels_, width_);
+    else
+      lstm_update(s.a.data(), s.b.data(), h_.data() + row, c_.data() + row, hidden_channels_, width_);
+  });
+  h_in_.release();
+}
+
+template <class T>
+void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space,
+                  float scale, PaddedTensor<T>& dst, ThreadPool& pool) {
+  const int factor = depth_to_space ? 2 : 1;
+  if (dst.height != height * factor || dst.width != width * factor || dst.channels * factor * factor != channels)
+    throw Error("store_tensor: shape mismatch");
+  pool.parallel_for(dst.height, [&](int, int y) {
+    if (!depth_to_space) {
+      dst.store_row(y, src + static_cast<size_t>(y) * width * channels, scale);
+      return;
+    }
+    // out[c][2y+i][2x+j] = in[4c + 2i + j][y][x]
+    const float* row = src + static_cast<size_t>(y / 2) * width * channels;
+    const int i = y % 2;
+    if constexpr (sizeof(T) == 1) {
+      // Quantize the source row in one vectorized run, then scatter.
+      thread_local std::vector<int8_t> q;
+      q.resize(static_cast<size_t>(width) * channels);
+      quantize_values(row, width * channels, scale, q.data());
+      for (int x = 0; x < dst.width; ++x)
+        dst.store_quantized(y, x, q.data() + static_cast<size_t>(x / 2) * channels + 2 * i + x % 2, 4);
+    } else {
+      for (int x = 0; x < dst.width; ++x)
+        dst.store(y, x, row + static_cast<size_t>(x / 2) * channels + 2 * i + (x % 2), 4, scale);
+    }
+  });
+}
+
+template class RuntimeCell<int8_t>;
+template class RuntimeCell<float>;
+template void store_tensor(const float*, int, int, int, bool, float, PaddedTensor<int8_t>&, ThreadPool&);
+template void store_tensor(const float*, int, int, int, bool, float, PaddedTensor<float>&, ThreadPool&);
+
+}  // namespace qc

@@ -1,0 +1,93 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "base/error.h"
+#include "nn/runtime_graph.h"
+#include "nn/cpu_dispatch.h"
+#include "nn/random_model.h"
+#include "tests/nn/small_network.h"
+
+namespace qc {
+namespace {
+
+constexpr int kHeight = 48, kWidth = 32;
+
+TEST(RuntimeGraph, SameBitsForEveryIsaAndThreadCount) {
+  for (CellType cell : {CellType::kGru, CellType::kLstm}) {
+    QcmModel model = random_qcm_model(small_config(cell, 1), 2, 21);
+    std::vector<float> x = test_image(kHeight, kWidth, 5);
+    LoopResult first;
+    bool have_first = false;
+    for (Isa isa : supported_isas()) {
+      force_isa(isa);
+      for (int threads : {1, 2, 3}) {
+        RuntimeNetwork net(model, {threads, ActivationMode::kInt8});
+        LoopResult r = run_loop(net, x, kHeight, kWidth, 3);
+        if (!have_first) {
+          first = r;
+          have_first = true;
+          continue;
+        }
+        EXPECT_EQ(r.bits, first.bits) << isa_name(isa) << " threads " << threads;
+        EXPECT_EQ(r.x_hat, first.x_hat) << isa_name(isa) << " threads " << threads;
+      }
+    }
+    force_isa(supported_isas().back());
+    // The loop actually codes: bits vary, and the reconstruction is finite
+    // and moves towards the image.
+    int plus = 0;
+    for (int8_t b : first.bits[0]) plus += b == 1;
+    EXPECT_GT(plus, 0);
+    EXPECT_LT(plus, static_cast<int>(first.bits[0].size()));
+    for (float v : first.x_hat) ASSERT_TRUE(std::isfinite(v));
+  }
+}
+
+TEST(RuntimeGraph, FloatModeIsThreadIndependentToo) {
+  QcmModel model = random_qcm_model(small_config(CellType::kGru, 0), 1, 22);
+  std::vector<float> x = test_image(kHeight, kWidth, 6);
+  RuntimeNetwork one(model, {1, ActivationMode::kFloat});
+  RuntimeNetwork three(model, {3, ActivationMode::kFloat});
+  LoopResult a = run_loop(one, x, kHeight, kWidth, 2), b = run_loop(three, x, kHeight, kWidth, 2);
+  EXPECT_EQ(a.bits, b.bits);
+  EXPECT_EQ(a.x_hat, b.x_hat);
+}
+
+TEST(RuntimeGraph, PrimingAndMaskingChangeTheOutput) {
+  std::vector<float> x = test_image(kHeight, kWidth, 7);
+  QcmModel plain = random_qcm_model(small_config(CellType::kGru, 0), 1, 23);
+  QcmModel primed = plain;
+  primed.config.priming = 2;
+  RuntimeNetwork a(plain), b(primed);
+  EXPECT_NE(run_loop(a, x, kHeight, kWidth, 1).x_hat, run_loop(b, x, kHeight, kWidth, 1).x_hat);
+
+  // A masked (0) bit is not the same as -1.
+  const size_t codes = 8 * (kHeight / 16) * (kWidth / 16);
+  std::vector<int8_t> zeros(codes, 0), minus(codes, -1);
+  std::vector<float> out0(x.size(), 0.0f), out1(x.size(), 0.0f);
+  DecoderState d0(a, kHeight, kWidth), d1(a, kHeight, kWidth);
+  d0.step(zeros.data(), out0.data());
+  d1.step(minus.data(), out1.data());
+  EXPECT_NE(out0, out1);
+}
+
+TEST(RuntimeGraph, RejectsBadSizesAndBits) {
+  RuntimeNetwork net(random_qcm_model(small_config(CellType::kGru, 0), 1, 24));
+  EXPECT_THROW(EncoderState(net, 40, 32), Error);
+  EXPECT_THROW(DecoderState(net, 32, 0), Error);
+  DecoderState dec(net, 16, 16);
+  std::vector<int8_t> bits(8, 2);
+  std::vector<float> x_hat(3 * 16 * 16, 0.0f);
+  EXPECT_THROW(dec.step(bits.data(), x_hat.data()), Error);
+}
+
+TEST(RuntimeGraph, StateBytesCoverTheRecurrentState) {
+  RuntimeNetwork net(random_qcm_model(small_config(CellType::kLstm, 0), 1, 25));
+  EncoderState enc(net, 64, 64);
+  // LSTM h and c of the first encoder cell alone: 16 x 16 x 12 x 2 floats.
+  EXPECT_GT(enc.state_bytes(), size_t{16 * 16 * 12 * 2 * 4});
+}
+
+}  // namespace
+}  // namespace qc
