@@ -1,4 +1,4 @@
-// qcodec-bench-codecs IMAGE.png... [--bpp R] [--repeats N] [--threads N] [-o OUT.json]
+// qcodec-bench-codecs IMAGE.png... [--bpp R] [--repeats N] [--threads N] [-o OUT.json] (--help)
 // Encode and decode speed of qcodec against libavif (libaom, speed 6, 4:4:4)
 // and libwebp (method 4), in one process, on the same images at about the
 // same rate: qcodec at the target through its rate control; each baseline
@@ -8,6 +8,7 @@
 // so that they can be added alike. The runs of the codecs are interleaved
 // image by image and repeat by repeat, so a machine's drift hits all alike.
 // Prints one JSON object (and writes it to OUT.json with -o).
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -22,6 +23,7 @@
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "bench/bench_support.h"
 #include "codec/codec.h"
 #include "image/image_io.h"
 #include "eval/codec_adapter.h"
@@ -68,27 +70,13 @@ int run(int argc, char** argv) {
   int repeats = 2;
   int threads = static_cast<int>(std::thread::hardware_concurrency());
   std::string output;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw qc::Error(arg + ": missing value");
-      return argv[++i];
-    };
-    if (arg == "--bpp") {
-      bpp = std::stod(value());
-    } else if (arg == "--repeats") {
-      repeats = std::max(1, std::stoi(value()));
-    } else if (arg == "--threads") {
-      threads = std::max(1, std::stoi(value()));
-    } else if (arg == "-o") {
-      output = value();
-    } else if (!arg.empty() && arg[0] == '-') {
-      throw qc::Error("unknown option " + arg + " (see the comment in bench/codec_speed.cc)");
-    } else {
-      paths.push_back(arg);
-    }
-  }
-  if (paths.empty()) throw qc::Error("usage: qcodec-bench-codecs IMAGE.png... [--bpp R] [--repeats N] [--threads N] [-o OUT.json]");
+  CLI::App app("Encode and decode speed of qcodec against libavif and libwebp (bench/codec_speed.cc)");
+  app.add_option("IMAGES", paths, "PNG or JPEG images")->required();
+  app.add_option("--bpp", bpp, "target rate")->capture_default_str();
+  app.add_option("--repeats", repeats, "timed rounds over the images")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--threads", threads, "qcodec's all-threads row")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("-o", output, "also write the JSON result here");
+  CLI11_PARSE(app, argc, argv);
 
   const qc::EmbeddedBytes embedded = qc::default_model_bytes();
   if (embedded.size == 0) throw qc::Error("this build embeds no model");
@@ -168,19 +156,12 @@ int run(int argc, char** argv) {
                           {"decode_vs_webp", ratio(one, w, "decode_mp_per_s")},
                           {"encode_vs_avif_with_png", ratio(one, a, "encode_mp_per_s_with_png")},
                           {"decode_vs_avif_with_png", ratio(one, a, "decode_mp_per_s_with_png")}};
-  const std::string text = j.dump(2) + "\n";
-  std::cout << text;
-  if (!output.empty()) qc::write_file_atomic(output, std::vector<uint8_t>(text.begin(), text.end()), qc::Overwrite::kAllow);
+  qc::bench::emit_result(j, output);
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "qcodec-bench-codecs: %s\n", e.what());
-    return 1;
-  }
+  return qc::bench::run_main("qcodec-bench-codecs", [&] { return run(argc, argv); });
 }

@@ -1,4 +1,4 @@
-// qcodec-bench-effort IMAGE.png... [--bpp R,R,...] [--efforts E,E,...] [--threads N] [-o OUT.json]
+// qcodec-bench-effort IMAGE.png... [--bpp R,R,...] [--efforts 1,E,...] [--threads N] [-o OUT.json] (--help)
 // What each encoder effort level buys: every image is encoded at every
 // target rate (rate control on, real files) at every effort, decoded with
 // the one decoder, and scored with MS-SSIM (RGB, TF convention). Reports per
@@ -6,18 +6,19 @@
 // against effort 1 on the mean curve and per image (their mean), and the
 // encode time (wall clock, from pixels in memory to bytes). Prints one JSON
 // object (and writes it to OUT.json with -o); progress on stderr.
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "bench/bench_support.h"
 #include "codec/codec.h"
 #include "image/image_io.h"
 #include "eval/bd_rate.h"
@@ -27,13 +28,6 @@
 
 namespace {
 
-std::vector<double> parse_list(const std::string& text) {
-  std::vector<double> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) out.push_back(std::stod(item));
-  return out;
-}
-
 double msssim_db(double msssim) { return -10 * std::log10(1 - msssim); }
 
 struct Cell {
@@ -42,32 +36,19 @@ struct Cell {
 
 int run(int argc, char** argv) {
   std::vector<std::string> paths;
-  std::vector<double> rates = {0.125, 0.25, 0.5, 1.0}, efforts = {1, 2, 3};
+  std::vector<double> rates = {0.125, 0.25, 0.5, 1.0};
+  std::vector<int> efforts = {1, 2, 3};
   int threads = 1;
   std::string output;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw qc::Error(arg + ": missing value");
-      return argv[++i];
-    };
-    if (arg == "--bpp") {
-      rates = parse_list(value());
-    } else if (arg == "--efforts") {
-      efforts = parse_list(value());
-    } else if (arg == "--threads") {
-      threads = std::max(1, std::stoi(value()));
-    } else if (arg == "-o") {
-      output = value();
-    } else if (!arg.empty() && arg[0] == '-') {
-      throw qc::Error("unknown option " + arg + " (see the comment in bench/effort_study.cc)");
-    } else {
-      paths.push_back(arg);
-    }
-  }
-  if (paths.empty() || efforts.empty() || efforts.front() != 1) {
-    throw qc::Error("usage: qcodec-bench-effort IMAGE.png... [--bpp R,...] [--efforts 1,E,...] [--threads N] [-o OUT.json]");
-  }
+  CLI::App app("What each encoder effort level buys: BD-rate against effort 1 and encode time (bench/effort_study.cc)");
+  app.add_option("IMAGES", paths, "PNG or JPEG images")->required();
+  app.add_option("--bpp", rates, "target rates")->delimiter(',')->capture_default_str();
+  app.add_option("--efforts", efforts, "effort levels, 1 first")->delimiter(',')->capture_default_str();
+  app.add_option("--threads", threads, "encoder and decoder threads")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("-o", output, "also write the JSON result here");
+  CLI11_PARSE(app, argc, argv);
+  if (efforts.empty() || efforts.front() != 1) throw qc::Error("--efforts must start with 1, the yardstick");
+
   const qc::EmbeddedBytes embedded = qc::default_model_bytes();
   if (embedded.size == 0) throw qc::Error("this build embeds no model");
   const qc::Model model = qc::model_from_bytes(embedded.data, embedded.size, "built-in model");
@@ -86,7 +67,7 @@ int run(int argc, char** argv) {
         qc::EncodeOptions o;
         o.bpp = rates[r];
         o.threads = threads;
-        o.effort = static_cast<int>(efforts[e]);
+        o.effort = efforts[e];
         const auto start = std::chrono::steady_clock::now();
         const qc::EncodeResult result = qc::encode(rgb, model, o);
         Cell& c = cells[e][im][r];
@@ -129,7 +110,7 @@ int run(int argc, char** argv) {
       }
     }
     nlohmann::ordered_json level;
-    level["effort"] = static_cast<int>(efforts[e]);
+    level["effort"] = efforts[e];
     const auto bd = qc::bd_rate(curve(0, -1), curve(e, -1));
     level["bd_rate_vs_effort_1_percent"] = bd ? nlohmann::json(*bd) : nlohmann::json(nullptr);
     level["bd_rate_vs_effort_1_per_image_mean_percent"] =
@@ -152,19 +133,12 @@ int run(int argc, char** argv) {
   j["msssim"] = "RGB, TF convention; BD-rate on MS-SSIM in dB, -10 log10(1 - MS-SSIM)";
   j["levels"] = levels;
   j["encodes"] = rows;
-  const std::string text = j.dump(2) + "\n";
-  std::cout << text;
-  if (!output.empty()) qc::write_file_atomic(output, std::vector<uint8_t>(text.begin(), text.end()), qc::Overwrite::kAllow);
+  qc::bench::emit_result(j, output);
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "qcodec-bench-effort: %s\n", e.what());
-    return 1;
-  }
+  return qc::bench::run_main("qcodec-bench-effort", [&] { return run(argc, argv); });
 }
