@@ -39,13 +39,20 @@ std::string& last_error() {
 
 qc_status status_of(ErrorKind kind, qc_status generic) {
   switch (kind) {
-    case ErrorKind::kCorrupt: return QC_CORRUPT;
-    case ErrorKind::kTruncated: return QC_TRUNCATED;
-    case ErrorKind::kWrongModel: return QC_WRONG_MODEL;
-    case ErrorKind::kUnsupportedVersion: return QC_UNSUPPORTED_VERSION;
-    case ErrorKind::kOverLimit: return QC_OVER_LIMIT;
-    case ErrorKind::kIo: return QC_IO_ERROR;
-    case ErrorKind::kGeneric: break;
+    case ErrorKind::kCorrupt:
+      return QC_CORRUPT;
+    case ErrorKind::kTruncated:
+      return QC_TRUNCATED;
+    case ErrorKind::kWrongModel:
+      return QC_WRONG_MODEL;
+    case ErrorKind::kUnsupportedVersion:
+      return QC_UNSUPPORTED_VERSION;
+    case ErrorKind::kOverLimit:
+      return QC_OVER_LIMIT;
+    case ErrorKind::kIo:
+      return QC_IO_ERROR;
+    case ErrorKind::kGeneric:
+      break;
   }
   return generic;
 }
@@ -65,9 +72,7 @@ using qc::api::invalid;
 
 extern "C" {
 
-int qc_version(void) {
-  return (QC_VERSION_MAJOR << 16) | (QC_VERSION_MINOR << 8) | QC_VERSION_PATCH;
-}
+int qc_version(void) { return (QC_VERSION_MAJOR << 16) | (QC_VERSION_MINOR << 8) | QC_VERSION_PATCH; }
 
 const char* qc_last_error(void) { return qc::api::last_error().c_str(); }
 
@@ -82,7 +87,8 @@ qc_status qc_model_builtin(qc_model** model) {
 
 qc_status qc_model_from_memory(const uint8_t* data, size_t size, qc_model** model) {
   return guarded(QC_CORRUPT, [&] {
-    if (model == nullptr || (data == nullptr && size > 0)) return invalid("qc_model_from_memory: NULL argument");
+    if (model == nullptr || (data == nullptr && size > 0))
+      return invalid("qc_model_from_memory: NULL argument");
     return new_model(qc::model_from_bytes(data, size, "model in memory"), model);
   });
 }
@@ -100,8 +106,8 @@ void qc_decode_options_init(qc_decode_options* options) {
   if (options != nullptr) *options = qc_decode_options{0, 0, 0.0, 0};
 }
 
-qc_status qc_decode(const qc_model* model, const uint8_t* data, size_t size,
-                    const qc_decode_options* options, qc_image* image) {
+qc_status qc_decode(const qc_model* model, const uint8_t* data, size_t size, const qc_decode_options* options,
+                    qc_image* image) {
   return guarded(QC_CORRUPT, [&] {
     if (model == nullptr || data == nullptr || image == nullptr) return invalid("qc_decode: NULL argument");
     const qc::DecodeResult r = qc::decode(data, size, model->model, decode_options(options), kStreamName);
@@ -116,17 +122,17 @@ qc_status qc_decode(const qc_model* model, const uint8_t* data, size_t size,
 }
 
 qc_status qc_decode_into(const qc_model* model, const uint8_t* data, size_t size,
-                         const qc_decode_options* options, uint8_t* buffer, size_t buffer_size,
-                         int stride) {
+                         const qc_decode_options* options, uint8_t* buffer, size_t buffer_size, int stride) {
   return guarded(QC_CORRUPT, [&] {
-    if (model == nullptr || data == nullptr || buffer == nullptr) return invalid("qc_decode_into: NULL argument");
+    if (model == nullptr || data == nullptr || buffer == nullptr)
+      return invalid("qc_decode_into: NULL argument");
     const bool prefix = options != nullptr && options->accept_prefix;
     const qc::QcHeader h = qc::read_qc_header(data, size, kStreamName, prefix);
     const size_t row = static_cast<size_t>(h.width) * h.channels;
     if (stride < 0 || static_cast<size_t>(stride) < row ||
         buffer_size < static_cast<size_t>(stride) * (h.height - 1) + row) {
       qc::api::last_error() = "qc_decode_into: the buffer is too small for " + std::to_string(h.width) + "x" +
-                   std::to_string(h.height) + "x" + std::to_string(h.channels);
+                              std::to_string(h.height) + "x" + std::to_string(h.channels);
       return QC_BUFFER_TOO_SMALL;
     }
     const qc::DecodeResult r = qc::decode(data, size, model->model, decode_options(options), kStreamName);

@@ -17,8 +17,7 @@ void qc_encode_options_init(qc_encode_options* options) {
 }
 
 qc_status qc_encode(const qc_model* model, const uint8_t* pixels, int width, int height, int stride,
-                    qc_layout layout, const qc_encode_options* options, uint8_t** out,
-                    size_t* out_size) {
+                    qc_layout layout, const qc_encode_options* options, uint8_t** out, size_t* out_size) {
   return guarded(QC_INVALID_ARGUMENT, [&] {
     if (model == nullptr || pixels == nullptr || options == nullptr || out == nullptr || out_size == nullptr)
       return invalid("qc_encode: NULL argument");
@@ -28,7 +27,8 @@ qc_status qc_encode(const qc_model* model, const uint8_t* pixels, int width, int
       return invalid("qc_encode: bad width, height or stride");
     if (width > qc::kMaxImageSide || height > qc::kMaxImageSide ||
         static_cast<uint64_t>(width) * height > qc::kMaxImagePixels) {
-      qc::api::last_error() = "qc_encode: " + std::to_string(width) + "x" + std::to_string(height) + " is over the size limits";
+      qc::api::last_error() =
+          "qc_encode: " + std::to_string(width) + "x" + std::to_string(height) + " is over the size limits";
       return QC_OVER_LIMIT;
     }
     qc::Image image(width, height, channels);

@@ -21,7 +21,7 @@ CpuFeatures detect() {
   unsigned a, b, c, d;
   if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return f;  // no OSXSAVE
   const unsigned long long xcr = xcr0();
-  const bool avx512_state = (xcr & 0xe6) == 0xe6;           // SSE, AVX, opmask, ZMM
+  const bool avx512_state = (xcr & 0xe6) == 0xe6;                // SSE, AVX, opmask, ZMM
   const bool tile_state = (xcr & (3ull << 17)) == (3ull << 17);  // XTILECFG, XTILEDATA
   if (__get_cpuid_max(0, nullptr) < 7) return f;
   __cpuid_count(7, 0, a, b, c, d);

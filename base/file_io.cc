@@ -50,7 +50,8 @@ std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes) {
   if (!S_ISREG(st.st_mode)) throw Error(path + ": not a regular file", ErrorKind::kIo);
   if (static_cast<uint64_t>(st.st_size) > max_bytes) {
     throw Error(path + ": file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                std::to_string(max_bytes), ErrorKind::kOverLimit);
+                    std::to_string(max_bytes),
+                ErrorKind::kOverLimit);
   }
   std::vector<uint8_t> data(static_cast<size_t>(st.st_size));
   size_t done = 0;
@@ -65,8 +66,7 @@ std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes) {
   return data;
 }
 
-void write_file_atomic(const std::string& path, const uint8_t* data, size_t size,
-                       Overwrite overwrite) {
+void write_file_atomic(const std::string& path, const uint8_t* data, size_t size, Overwrite overwrite) {
   if (overwrite == Overwrite::kRefuse && file_exists(path)) {
     throw Error(path + ": already exists (use -f to overwrite)");
   }

@@ -16,8 +16,7 @@ enum class Overwrite { kRefuse, kAllow };
 
 // Writes data to path atomically. With Overwrite::kRefuse an existing path is
 // an error and is left untouched. On any failure no file is left behind.
-void write_file_atomic(const std::string& path, const uint8_t* data, size_t size,
-                       Overwrite overwrite);
+void write_file_atomic(const std::string& path, const uint8_t* data, size_t size, Overwrite overwrite);
 inline void write_file_atomic(const std::string& path, const std::vector<uint8_t>& data,
                               Overwrite overwrite) {
   write_file_atomic(path, data.data(), data.size(), overwrite);

@@ -1,11 +1,10 @@
 // What the bench programs share: their JSON result on stdout (and in a file
 // when asked), and one-line errors with exit status 1.
 #pragma once
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,7 +16,8 @@ namespace qc::bench {
 inline void emit_result(const nlohmann::ordered_json& result, const std::string& path) {
   const std::string text = result.dump(2) + "\n";
   std::cout << text;
-  if (!path.empty()) write_file_atomic(path, std::vector<uint8_t>(text.begin(), text.end()), Overwrite::kAllow);
+  if (!path.empty())
+    write_file_atomic(path, std::vector<uint8_t>(text.begin(), text.end()), Overwrite::kAllow);
 }
 
 // Runs a bench's body; any failure is "NAME: cause" on stderr and exit 1.

@@ -9,14 +9,13 @@
 // image by image and repeat by repeat, so a machine's drift hits all alike.
 // Prints one JSON object (and writes it to OUT.json with -o).
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,9 +24,9 @@
 #include "base/file_io.h"
 #include "bench/bench_support.h"
 #include "codec/codec.h"
-#include "image/image_io.h"
 #include "eval/codec_adapter.h"
 #include "eval/dataset.h"
+#include "image/image_io.h"
 #include "nn/default_model.h"
 
 namespace {
@@ -73,8 +72,12 @@ int run(int argc, char** argv) {
   CLI::App app("Encode and decode speed of qcodec against libavif and libwebp (bench/codec_speed.cc)");
   app.add_option("IMAGES", paths, "PNG or JPEG images")->required();
   app.add_option("--bpp", bpp, "target rate")->capture_default_str();
-  app.add_option("--repeats", repeats, "timed rounds over the images")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--threads", threads, "qcodec's all-threads row")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--repeats", repeats, "timed rounds over the images")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--threads", threads, "qcodec's all-threads row")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("-o", output, "also write the JSON result here");
   CLI11_PARSE(app, argc, argv);
 
@@ -142,14 +145,18 @@ int run(int argc, char** argv) {
   j["images"] = paths;
   j["repeats"] = repeats;
   j["target_bpp"] = bpp;
-  j["png_io_included"] = "no in encode_mp_per_s / decode_mp_per_s; yes in the *_with_png fields, the same PNG times for every codec";
+  j["png_io_included"] =
+      "no in encode_mp_per_s / decode_mp_per_s; yes in the *_with_png fields, the same PNG times for every "
+      "codec";
   j["png_read_mp_per_s"] = qcodec_one.pixels / 1e6 / png_read_s;
   j["png_write_mp_per_s"] = qcodec_one.pixels / 1e6 / png_write_s;
-  j["codecs"] = {{"qcodec, 1 thread", one},
-                 {"qcodec, " + std::to_string(threads) + " threads", qcodec_all.report(png_read_s, png_write_s)},
-                 {"avif444 (" + avif->label() + "), 1 thread", a},
-                 {"webp (" + webp->label() + ", method 4), 1 thread", w}};
-  j["baseline_threads"] = "1: the baseline adapters run single-threaded, so only qcodec has an all-threads row";
+  j["codecs"] = {
+      {"qcodec, 1 thread", one},
+      {"qcodec, " + std::to_string(threads) + " threads", qcodec_all.report(png_read_s, png_write_s)},
+      {"avif444 (" + avif->label() + "), 1 thread", a},
+      {"webp (" + webp->label() + ", method 4), 1 thread", w}};
+  j["baseline_threads"] =
+      "1: the baseline adapters run single-threaded, so only qcodec has an all-threads row";
   j["ratios_1_thread"] = {{"encode_vs_avif", ratio(one, a, "encode_mp_per_s")},
                           {"decode_vs_avif", ratio(one, a, "decode_mp_per_s")},
                           {"encode_vs_webp", ratio(one, w, "encode_mp_per_s")},

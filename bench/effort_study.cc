@@ -7,12 +7,11 @@
 // encode time (wall clock, from pixels in memory to bytes). Prints one JSON
 // object (and writes it to OUT.json with -o); progress on stderr.
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -20,9 +19,9 @@
 #include "base/file_io.h"
 #include "bench/bench_support.h"
 #include "codec/codec.h"
-#include "image/image_io.h"
 #include "eval/bd_rate.h"
 #include "eval/dataset.h"
+#include "image/image_io.h"
 #include "metrics/metrics.h"
 #include "nn/default_model.h"
 
@@ -40,11 +39,15 @@ int run(int argc, char** argv) {
   std::vector<int> efforts = {1, 2, 3};
   int threads = 1;
   std::string output;
-  CLI::App app("What each encoder effort level buys: BD-rate against effort 1 and encode time (bench/effort_study.cc)");
+  CLI::App app(
+      "What each encoder effort level buys: BD-rate against effort 1 and encode time "
+      "(bench/effort_study.cc)");
   app.add_option("IMAGES", paths, "PNG or JPEG images")->required();
   app.add_option("--bpp", rates, "target rates")->delimiter(',')->capture_default_str();
   app.add_option("--efforts", efforts, "effort levels, 1 first")->delimiter(',')->capture_default_str();
-  app.add_option("--threads", threads, "encoder and decoder threads")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--threads", threads, "encoder and decoder threads")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("-o", output, "also write the JSON result here");
   CLI11_PARSE(app, argc, argv);
   if (efforts.empty() || efforts.front() != 1) throw qc::Error("--efforts must start with 1, the yardstick");
@@ -73,9 +76,14 @@ int run(int argc, char** argv) {
         Cell& c = cells[e][im][r];
         c.encode_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         c.bpp = result.bytes.size() * 8 / pixels;
-        c.msssim = qc::ms_ssim(rgb, qc::decode(result.bytes.data(), result.bytes.size(), model, threads, paths[im]));
-        rows.push_back({{"image", paths[im]}, {"target_bpp", rates[r]}, {"effort", o.effort},
-                        {"bpp", c.bpp}, {"msssim", c.msssim}, {"encode_s", c.encode_s}});
+        c.msssim =
+            qc::ms_ssim(rgb, qc::decode(result.bytes.data(), result.bytes.size(), model, threads, paths[im]));
+        rows.push_back({{"image", paths[im]},
+                        {"target_bpp", rates[r]},
+                        {"effort", o.effort},
+                        {"bpp", c.bpp},
+                        {"msssim", c.msssim},
+                        {"encode_s", c.encode_s}});
         std::fprintf(stderr, "\reffort study: %zu/%zu encodes", ++done, total);
       }
   }

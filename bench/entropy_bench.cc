@@ -22,10 +22,14 @@ constexpr int kIterations = 16, kChannels = 32, kRows = 32, kCols = 48;
 
 SyntheticCodes source(int kind) {
   switch (kind) {
-    case 0: return qc::test::iid_codes(kIterations, kChannels, kRows, kCols, 0.1, 1);
-    case 1: return qc::test::iid_codes(kIterations, kChannels, kRows, kCols, 0.3, 2);
-    case 2: return qc::test::iid_codes(kIterations, kChannels, kRows, kCols, 0.5, 3);
-    default: return qc::test::markov_codes(kIterations, kChannels, kRows, kCols, 4);
+    case 0:
+      return qc::test::iid_codes(kIterations, kChannels, kRows, kCols, 0.1, 1);
+    case 1:
+      return qc::test::iid_codes(kIterations, kChannels, kRows, kCols, 0.3, 2);
+    case 2:
+      return qc::test::iid_codes(kIterations, kChannels, kRows, kCols, 0.5, 3);
+    default:
+      return qc::test::markov_codes(kIterations, kChannels, kRows, kCols, 4);
   }
 }
 const char* kSourceNames[] = {"iid_p0.1", "iid_p0.3", "iid_p0.5", "markov"};
@@ -58,9 +62,8 @@ void BM_DecodeCodes(benchmark::State& state) {
   const qc::TileMap map(2, kRows, kCols, kIterations);
   const qc::CodedCodes coded = qc::encode_codes(s.stack, map);
   for (auto _ : state)
-    benchmark::DoNotOptimize(qc::decode_codes(coded.bytes.data(), coded.bytes.size(),
-                                              coded.iteration_bytes, kIterations, kChannels, kRows,
-                                              kCols, map, "bench"));
+    benchmark::DoNotOptimize(qc::decode_codes(coded.bytes.data(), coded.bytes.size(), coded.iteration_bytes,
+                                              kIterations, kChannels, kRows, kCols, map, "bench"));
   state.SetLabel(kSourceNames[state.range(0)]);
   report_sizes(state, s, map);
 }
@@ -88,8 +91,7 @@ void BM_MapCoder(benchmark::State& state) {
     benchmark::DoNotOptimize(bytes);
   }
   std::vector<uint8_t> z(ZSTD_compressBound(map.counts.size()));
-  const size_t zstd_bytes = ZSTD_compress(z.data(), z.size(), map.counts.data(),
-                                          map.counts.size(), 19);
+  const size_t zstd_bytes = ZSTD_compress(z.data(), z.size(), map.counts.data(), map.counts.size(), 19);
   state.SetLabel(smooth ? "smooth map" : "random map");
   state.counters["tiles"] = static_cast<double>(map.counts.size());
   state.counters["ours_B"] = static_cast<double>(ours);

@@ -136,10 +136,13 @@ std::vector<uint8_t> allocate(const AllocationTables& t, uint64_t budget, Alloca
   }
   auto counts_at = [&](double knob) {
     switch (rule) {
-      case AllocationRule::kThreshold: return counts_for_threshold(t, static_cast<float>(knob));
+      case AllocationRule::kThreshold:
+        return counts_for_threshold(t, static_cast<float>(knob));
       case AllocationRule::kUniform:
-      case AllocationRule::kTopUp: return counts_for_uniform(t, knob);
-      case AllocationRule::kLagrangian: break;
+      case AllocationRule::kTopUp:
+        return counts_for_uniform(t, knob);
+      case AllocationRule::kLagrangian:
+        break;
     }
     return counts_for_lambda(t, knob);
   };

@@ -27,11 +27,13 @@ enum class AllocationCeiling {
 struct AllocationTables {
   int iterations = 0;
   int tiles = 0;
-  std::vector<float> quality;   // [tile][k], k = 0..iterations (tile SSIM after k iterations)
-  std::vector<float> weight;    // [tile] pixels of the tile inside the image
-  std::vector<uint32_t> cost;   // [iteration][tile], 1/256 bit (entropy/code_coder.h)
+  std::vector<float> quality;  // [tile][k], k = 0..iterations (tile SSIM after k iterations)
+  std::vector<float> weight;   // [tile] pixels of the tile inside the image
+  std::vector<uint32_t> cost;  // [iteration][tile], 1/256 bit (entropy/code_coder.h)
 
-  float quality_at(int tile, int k) const { return quality[static_cast<size_t>(tile) * (iterations + 1) + k]; }
+  float quality_at(int tile, int k) const {
+    return quality[static_cast<size_t>(tile) * (iterations + 1) + k];
+  }
 };
 
 // The iterations worth analysing for a rate target: those that 4x the

@@ -56,8 +56,8 @@ int search_rounds(int effort) {
 }
 
 SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
-                          const std::vector<float>& values, std::vector<int8_t>& signs,
-                          int code_channels, DecoderState& decoder, std::vector<float>& x_hat) {
+                          const std::vector<float>& values, std::vector<int8_t>& signs, int code_channels,
+                          DecoderState& decoder, std::vector<float>& x_hat) {
   const TileGrid& grid = setup.grid;
   const int rows = grid.tiles_y(), cols = grid.tiles_x();
   const size_t positions = static_cast<size_t>(rows) * cols;
@@ -103,8 +103,8 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
       const Run t = run(grid, x, weight, decoder, x_hat, trial);
       for (size_t p : tried) {
         const int row = static_cast<int>(p / cols), col = static_cast<int>(p % cols);
-        const double gain = neighbourhood(best.error, rows, cols, row, col) -
-                            neighbourhood(t.error, rows, cols, row, col);
+        const double gain =
+            neighbourhood(best.error, rows, cols, row, col) - neighbourhood(t.error, rows, cols, row, col);
         if (gain > setup.lambda * flip_rate[order[p][round] * positions + p]) {
           flip_at(kept, p, round);
           ++flipped;

@@ -19,8 +19,8 @@
 #include <functional>
 #include <vector>
 
-#include "metrics/tile_ssim.h"
 #include "entropy/code_coder.h"
+#include "metrics/tile_ssim.h"
 #include "nn/runtime_graph.h"
 
 namespace qc {
@@ -30,9 +30,9 @@ int search_rounds(int effort);
 constexpr int kMaxEffort = 3;  // 4 (four rounds) measured no better than 3 at 1.8x its time
 
 struct SearchSetup {
-  TileGrid grid;       // the image with 16-pixel tiles: one per code position
+  TileGrid grid;  // the image with 16-pixel tiles: one per code position
   int rounds = 0;
-  double lambda = 0;   // SSIM error (pixels) per bit
+  double lambda = 0;  // SSIM error (pixels) per bit
   // The cost of this iteration's bits (-1/+1, 0 where masked) after the
   // iterations already coded.
   std::function<LastIterationCost(const std::vector<int8_t>& signs)> rate;
@@ -53,7 +53,7 @@ struct SearchOutcome {
 // ones; values: the binarizer's outputs in the same layout. decoder and
 // x_hat come in before the iteration and leave advanced by the chosen bits.
 SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
-                          const std::vector<float>& values, std::vector<int8_t>& signs,
-                          int code_channels, DecoderState& decoder, std::vector<float>& x_hat);
+                          const std::vector<float>& values, std::vector<int8_t>& signs, int code_channels,
+                          DecoderState& decoder, std::vector<float>& x_hat);
 
 }  // namespace qc

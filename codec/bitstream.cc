@@ -6,9 +6,9 @@
 #include <cstdio>
 
 #include "base/error.h"
-#include "image/image_io.h"
 #include "entropy/code_coder.h"
 #include "entropy/map_coder.h"
+#include "image/image_io.h"
 
 namespace qc {
 
@@ -73,13 +73,13 @@ std::string hex64(uint64_t v) {
 bool has_alpha(uint32_t channels) { return channels == 2 || channels == 4; }
 
 // The image-level limits both sides enforce.
-void check_image_fields(uint32_t width, uint32_t height, uint32_t channels,
-                        const std::string& name) {
+void check_image_fields(uint32_t width, uint32_t height, uint32_t channels, const std::string& name) {
   if (width < 1 || height < 1 || width > static_cast<uint32_t>(kMaxImageSide) ||
       height > static_cast<uint32_t>(kMaxImageSide) ||
       static_cast<uint64_t>(width) * height > kMaxImagePixels)
-    throw Error(name + ": image size " + std::to_string(width) + "x" + std::to_string(height) +
-                " outside the limits", ErrorKind::kOverLimit);
+    throw Error(
+        name + ": image size " + std::to_string(width) + "x" + std::to_string(height) + " outside the limits",
+        ErrorKind::kOverLimit);
   if (channels < 1 || channels > 4)
     throw Error(name + ": channel count " + std::to_string(channels) + " outside 1..4");
 }
@@ -110,8 +110,8 @@ std::vector<uint8_t> write_qc(const QcFile& file) {
   std::vector<uint8_t> alpha_bytes;
   if (!file.alpha.empty()) {
     alpha_bytes.resize(ZSTD_compressBound(pixels));
-    const size_t n = ZSTD_compress(alpha_bytes.data(), alpha_bytes.size(), file.alpha.data(),
-                                   pixels, kAlphaZstdLevel);
+    const size_t n =
+        ZSTD_compress(alpha_bytes.data(), alpha_bytes.size(), file.alpha.data(), pixels, kAlphaZstdLevel);
     if (ZSTD_isError(n)) throw Error(name + ": zstd: " + ZSTD_getErrorName(n));
     alpha_bytes.resize(n);
   }
@@ -155,8 +155,7 @@ size_t QcHeader::bytes_through(int n) const {
   return bytes;
 }
 
-QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& name,
-                        bool accept_prefix) {
+QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& name, bool accept_prefix) {
   auto fail = [&](const std::string& cause, ErrorKind kind = ErrorKind::kCorrupt) {
     throw Error(name + ": " + cause, kind);
   };
@@ -167,8 +166,8 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   QcHeader h;
   h.version = data[kVersionAt];
   if (h.version > kQcFormatVersion)
-    fail("made by a newer qcodec (format version " + std::to_string(h.version) +
-         "; this one reads up to " + std::to_string(kQcFormatVersion) + ")",
+    fail("made by a newer qcodec (format version " + std::to_string(h.version) + "; this one reads up to " +
+             std::to_string(kQcFormatVersion) + ")",
          ErrorKind::kUnsupportedVersion);
   if (h.version < 1) fail("unknown format version 0");
   const bool v2 = h.version >= 2;
@@ -177,10 +176,10 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   h.total_bytes = get_le(data + kSizeAt, 4);
   h.available_bytes = size;
   if (size > h.total_bytes || h.total_bytes < minimum)
-    fail("corrupt .qc file (size field " + std::to_string(h.total_bytes) + ", file " +
-         std::to_string(size) + " bytes)");
-  const std::string truncation = "truncated .qc file (" + std::to_string(size) + " of " +
-                                 std::to_string(h.total_bytes) + " bytes)";
+    fail("corrupt .qc file (size field " + std::to_string(h.total_bytes) + ", file " + std::to_string(size) +
+         " bytes)");
+  const std::string truncation =
+      "truncated .qc file (" + std::to_string(size) + " of " + std::to_string(h.total_bytes) + " bytes)";
   if (h.truncated() && !(accept_prefix && v2)) {
     fail(truncation + (accept_prefix ? "; format 1 files decode only whole" : ""), ErrorKind::kTruncated);
   }
@@ -237,8 +236,7 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   if (sum != h.payload_bytes) fail("iteration table disagrees with the payload size");
   // Iterations whose streams lie wholly inside the bytes given.
   size_t end = h.head_bytes;
-  while (h.complete_iterations < h.iterations &&
-         end + h.iteration_bytes[h.complete_iterations] <= size) {
+  while (h.complete_iterations < h.iterations && end + h.iteration_bytes[h.complete_iterations] <= size) {
     end += h.iteration_bytes[h.complete_iterations++];
   }
   if (h.truncated() && h.complete_iterations == 0)
@@ -246,12 +244,12 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
   return h;
 }
 
-QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
-               const std::string& name, const QcReadOptions& options) {
+QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint, const std::string& name,
+               const QcReadOptions& options) {
   const QcHeader h = read_qc_header(data, size, name, options.accept_prefix);
   if (h.model_fingerprint != expected_fingerprint)
     throw Error(name + ": made by a different model (fingerprint " + hex64(h.model_fingerprint) +
-                "; this decoder's model is " + hex64(expected_fingerprint) + ")",
+                    "; this decoder's model is " + hex64(expected_fingerprint) + ")",
                 ErrorKind::kWrongModel);
   QcFile file;
   file.width = h.width;
@@ -279,8 +277,8 @@ QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
   file.map = map.capped(iterations);
   const uint8_t* payload = data + h.head_bytes;
   const size_t payload_given = std::min(h.payload_bytes, size - h.head_bytes);
-  file.codes = decode_codes(payload, payload_given, h.iteration_bytes, iterations, h.code_channels,
-                            rows, cols, file.map, name);
+  file.codes = decode_codes(payload, payload_given, h.iteration_bytes, iterations, h.code_channels, rows,
+                            cols, file.map, name);
   return file;
 }
 

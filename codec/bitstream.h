@@ -36,7 +36,6 @@
 
 namespace qc {
 
-
 struct QcFile {
   uint32_t width = 0, height = 0, channels = 0;
   uint64_t model_fingerprint = 0;
@@ -88,8 +87,8 @@ QcHeader read_qc_header(const uint8_t* data, size_t size, const std::string& nam
 // by a model whose fingerprint is not `expected_fingerprint`. The result has
 // the iterations read: codes.iterations and map counts are capped to them.
 // Errors are "<name>: <cause>".
-QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint,
-               const std::string& name, const QcReadOptions& options = {});
+QcFile read_qc(const uint8_t* data, size_t size, uint64_t expected_fingerprint, const std::string& name,
+               const QcReadOptions& options = {});
 
 // CRC-32 (IEEE 802.3, reflected, as zlib's crc32) of a byte range.
 uint32_t crc32(const uint8_t* data, size_t size);

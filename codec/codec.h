@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "codec/allocation.h"
-#include "image/image.h"
 #include "entropy/code_stack.h"
+#include "image/image.h"
 #include "nn/model_file.h"
 
 namespace qc {
@@ -52,9 +52,9 @@ using Progress = std::function<void(double done)>;
 struct EncodeResult {
   std::vector<uint8_t> bytes;  // the .qc file
   TileMap map;
-  int passes = 0;              // closed-loop coding passes run
-  bool target_met = true;      // false when the rate or quality target was out of reach
-  std::string note;            // why, when it was not met
+  int passes = 0;          // closed-loop coding passes run
+  bool target_met = true;  // false when the rate or quality target was out of reach
+  std::string note;        // why, when it was not met
 };
 
 EncodeResult encode(const Image& image, const Model& model, const EncodeOptions& options,
@@ -65,7 +65,7 @@ EncodeResult encode(const Image& image, const Model& model, const EncodeOptions&
 // the first N gives exactly what a fresh encode with every count capped at N
 // decodes to.
 struct DecodeOptions {
-  int threads = 0;      // 0 = all cores
+  int threads = 0;         // 0 = all cores
   int max_iterations = 0;  // decode only the first N iterations of every tile (0: all)
   // Decode the largest uniform prefix whose bytes fit this rate (0: no
   // limit). Needs a format-2 file (per-iteration sizes).
@@ -84,10 +84,9 @@ struct DecodeResult {
 };
 
 // Errors are "<name>: <cause>".
-DecodeResult decode(const uint8_t* data, size_t size, const Model& model,
-                    const DecodeOptions& options, const std::string& name);
+DecodeResult decode(const uint8_t* data, size_t size, const Model& model, const DecodeOptions& options,
+                    const std::string& name);
 // The whole file.
-Image decode(const uint8_t* data, size_t size, const Model& model, int threads,
-             const std::string& name);
+Image decode(const uint8_t* data, size_t size, const Model& model, int threads, const std::string& name);
 
 }  // namespace qc

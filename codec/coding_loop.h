@@ -33,8 +33,8 @@ class CodingLoop {
 
   // One encoder iteration on `x` (planar): writes this iteration's bits into
   // codes (0/1; masked bits 0) and advances the reconstruction.
-  void encode_step(const std::vector<float>& x, const std::vector<uint8_t>& position_counts,
-                   CodeStack& codes, const BitChooser& choose = nullptr);
+  void encode_step(const std::vector<float>& x, const std::vector<uint8_t>& position_counts, CodeStack& codes,
+                   const BitChooser& choose = nullptr);
   // One decoder iteration from codes (bits beyond a position's count are absent).
   void decode_step(const CodeStack& codes, const std::vector<uint8_t>& position_counts);
 

@@ -13,8 +13,7 @@ namespace qc {
 namespace {
 
 // The iterations `options` ask for out of what `header` holds (>= 1).
-int iterations_to_decode(const QcHeader& header, const DecodeOptions& options,
-                         const std::string& name) {
+int iterations_to_decode(const QcHeader& header, const DecodeOptions& options, const std::string& name) {
   int n = header.complete_iterations;
   if (options.max_iterations > 0) n = std::min(n, options.max_iterations);
   if (options.max_bpp > 0) {
@@ -36,8 +35,8 @@ int iterations_to_decode(const QcHeader& header, const DecodeOptions& options,
 
 }  // namespace
 
-DecodeResult decode(const uint8_t* data, size_t size, const Model& model,
-                    const DecodeOptions& options, const std::string& name) {
+DecodeResult decode(const uint8_t* data, size_t size, const Model& model, const DecodeOptions& options,
+                    const std::string& name) {
   // The header is held against the model before the payload is decoded, so a
   // crafted file cannot make the code stack bigger than the model's iterations
   // and channels allow for its image size (the container alone admits up to
@@ -83,8 +82,7 @@ DecodeResult decode(const uint8_t* data, size_t size, const Model& model,
   return result;
 }
 
-Image decode(const uint8_t* data, size_t size, const Model& model, int threads,
-             const std::string& name) {
+Image decode(const uint8_t* data, size_t size, const Model& model, int threads, const std::string& name) {
   DecodeOptions options;
   options.threads = threads;
   return decode(data, size, model, options, name).image;

@@ -9,9 +9,9 @@
 #include "codec/codec.h"
 #include "codec/coding_loop.h"
 #include "codec/planar.h"
-#include "metrics/tile_ssim.h"
 #include "entropy/code_coder.h"
 #include "metrics/metrics.h"
+#include "metrics/tile_ssim.h"
 #include "nn/runtime_graph.h"
 
 namespace qc {
@@ -27,8 +27,7 @@ constexpr double kSearchGrowthMargin = 1.003;
 
 class Encoder {
  public:
-  Encoder(const Image& image, const Model& model, const EncodeOptions& options,
-          const Progress& progress)
+  Encoder(const Image& image, const Model& model, const EncodeOptions& options, const Progress& progress)
       : image_(image),
         options_(options),
         progress_(progress),
@@ -146,8 +145,10 @@ class Encoder {
     CodingLoop::BitChooser choose;
     int iteration = 0;
     if (rounds > 0) {
-      SearchSetup setup{{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride}, rounds,
-                        marginal_lambda(map), nullptr};
+      SearchSetup setup{{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride},
+                        rounds,
+                        marginal_lambda(map),
+                        nullptr};
       setup.rate = [&](const std::vector<int8_t>& signs) {
         return iteration_rate(file_.codes, map, iteration, signs);
       };
@@ -162,8 +163,7 @@ class Encoder {
     }
     file_.map = map;
     ++passes_;
-    return {write_qc(file_), map,
-            keep_reconstruction ? loop.reconstruction() : std::vector<float>()};
+    return {write_qc(file_), map, keep_reconstruction ? loop.reconstruction() : std::vector<float>()};
   }
 
   // The file for a rate target at effort 1.
@@ -173,7 +173,8 @@ class Encoder {
     // tiles at different depths: keep whichever file decodes better, even
     // when the uniform one lands further below the target rate.
     if (options_.compare_uniform && options_.rule != AllocationRule::kUniform) {
-      chosen = better(std::move(chosen), control_rate(AllocationRule::kUniform, AllocationCeiling::kTileQuality));
+      chosen =
+          better(std::move(chosen), control_rate(AllocationRule::kUniform, AllocationCeiling::kTileQuality));
     }
     // Tile SSIM (the tables' measure) can peak before the image's MS-SSIM
     // does: when that ceiling leaves the file short of the target, code on
@@ -286,8 +287,9 @@ class Encoder {
               {}};
     }
     const bool maxed = best.map.counts == fullest;
-    const char* note = !maxed ? "rate control did not land within -5%/+1% of the target"
-                              : "more bits would lower the quality: this model's best is below the target rate";
+    const char* note = !maxed
+                           ? "rate control did not land within -5%/+1% of the target"
+                           : "more bits would lower the quality: this model's best is below the target rate";
     return {finish(std::move(best), false, note), {}};
   }
 
@@ -351,8 +353,8 @@ EncodeResult encode(const Image& image, const Model& model, const EncodeOptions&
   if (image.channels < 1 || image.channels > 4 || image.width < 1 || image.height < 1) {
     throw Error("cannot encode an empty image or one with more than 4 channels");
   }
-  const int targets = (options.bpp > 0) + (options.quality > 0) + (options.iterations > 0) +
-                      options.allocation.has_value();
+  const int targets =
+      (options.bpp > 0) + (options.quality > 0) + (options.iterations > 0) + options.allocation.has_value();
   if (targets != 1) {
     throw Error("give exactly one of a rate, a quality, an iteration count or an allocation");
   }

@@ -23,8 +23,7 @@ PlanarImage to_planar(const Image& image) {
       const int sy = std::min(y, image.height - 1);
       for (int x = 0; x < out.width; ++x) {
         const int sx = std::min(x, image.width - 1);
-        plane[static_cast<size_t>(y) * out.width + x] =
-            image.at(sx, sy, gray ? 0 : c) / 255.0f - 0.5f;
+        plane[static_cast<size_t>(y) * out.width + x] = image.at(sx, sy, gray ? 0 : c) / 255.0f - 0.5f;
       }
     }
   }

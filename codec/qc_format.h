@@ -15,16 +15,16 @@ namespace container {
 inline constexpr uint8_t kMagic[4] = {'Q', 'C', 0x89, 0x1A};
 // Byte offsets of the fixed header's fields.
 inline constexpr size_t kVersionAt = 4;
-inline constexpr size_t kFingerprintAt = 5;     // 8 bytes
-inline constexpr size_t kSizeAt = 13;           // 4 bytes: the whole file
-inline constexpr size_t kWidthAt = 17;          // 2 bytes: width - 1
-inline constexpr size_t kHeightAt = 19;         // 2 bytes: height - 1
+inline constexpr size_t kFingerprintAt = 5;  // 8 bytes
+inline constexpr size_t kSizeAt = 13;        // 4 bytes: the whole file
+inline constexpr size_t kWidthAt = 17;       // 2 bytes: width - 1
+inline constexpr size_t kHeightAt = 19;      // 2 bytes: height - 1
 inline constexpr size_t kChannelsAt = 21;
 inline constexpr size_t kTileAt = 22;
 inline constexpr size_t kIterationsAt = 23;
 inline constexpr size_t kCodeChannelsAt = 24;
-inline constexpr size_t kMapBytesAt = 25;       // 4 bytes
-inline constexpr size_t kAlphaBytesAt = 29;     // 4 bytes
+inline constexpr size_t kMapBytesAt = 25;        // 4 bytes
+inline constexpr size_t kAlphaBytesAt = 29;      // 4 bytes
 inline constexpr size_t kFixedHeaderBytes = 33;  // format 2's iteration table starts here
 inline constexpr size_t kChecksumBytes = 4;      // each CRC-32
 }  // namespace container

@@ -8,8 +8,8 @@
 #include "codec/bitstream.h"
 #include "codec/coding_loop.h"
 #include "codec/planar.h"
-#include "metrics/tile_ssim.h"
 #include "entropy/code_coder.h"
+#include "metrics/tile_ssim.h"
 #include "nn/runtime_graph.h"
 
 namespace qc {
@@ -96,8 +96,8 @@ TrimResult trim(const uint8_t* data, size_t size, const Model& model, const Trim
     throw Error(name + ": the smallest file this one trims to is " + bpp_text(smallest_bytes, pixels));
   }
   RuntimeNetwork net(model.qcm, RuntimeOptions{options.threads, ActivationMode::kInt8});
-  const int depth = std::min(file.codes.iterations,
-                             analysis_depth(options.bpp, file.code_channels, file.codes.iterations));
+  const int depth =
+      std::min(file.codes.iterations, analysis_depth(options.bpp, file.code_channels, file.codes.iterations));
   const AllocationTables tables = energy_tables(file, net, depth, progress);
 
   const TileMap limit = caps.capped(tables.iterations);

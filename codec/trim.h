@@ -1,9 +1,9 @@
 // Re-rating: lowers a .qc file's rate without the encoder network. Tiles
 // lose their last iterations, the cheapest loss of quality per bit first,
 // judged by what the decoder alone can compute (how much each iteration
-// changes each tile); the map and the payload are then coded again. The kept bits are the file's own, so this is only as good
-// as a fresh encode where dropping a tile's iteration leaves its neighbours'
-// later bits still apt (docs/PROGRESSIVE.md measures how close it comes).
+// changes each tile); the map and the payload are then coded again. The kept bits are the file's own, so this
+// is only as good as a fresh encode where dropping a tile's iteration leaves its neighbours' later bits still
+// apt (docs/PROGRESSIVE.md measures how close it comes).
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -56,8 +56,8 @@ class Mixer {
     const int64_t err = (bit ? 65536 : 0) - static_cast<int64_t>(p_);
     for (int i = 0; i < N; ++i) {
       const int64_t w = weights_at_[i] + floor_shift(inputs_[i] * err * kRate, 17);
-      weights_at_[i] = static_cast<int32_t>(w < -kWeightLimit ? -kWeightLimit
-                                                              : (w > kWeightLimit ? kWeightLimit : w));
+      weights_at_[i] =
+          static_cast<int32_t>(w < -kWeightLimit ? -kWeightLimit : (w > kWeightLimit ? kWeightLimit : w));
     }
   }
 
@@ -72,8 +72,6 @@ class Mixer {
 };
 
 // Clamps a probability to what the range coder accepts.
-inline uint32_t coder_probability(uint32_t p16) {
-  return p16 < 1 ? 1 : (p16 > 65535 ? 65535 : p16);
-}
+inline uint32_t coder_probability(uint32_t p16) { return p16 < 1 ? 1 : (p16 > 65535 ? 65535 : p16); }
 
 }  // namespace qc::entropy

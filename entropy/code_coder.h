@@ -25,7 +25,7 @@ CodedCodes encode_codes(const CodeStack& stack, const TileMap& map);
 // cost (sum of -log2 P(bit)) split by iteration (1/65536 bit) and by
 // (iteration, tile) (1/256 bit) -- the additive table rate control can search.
 struct CodeCost {
-  size_t bytes = 0;                     // == encode_codes(stack, map).bytes.size()
+  size_t bytes = 0;                      // == encode_codes(stack, map).bytes.size()
   std::vector<uint64_t> iteration_cost;  // [iteration], 1/65536 bit
   std::vector<uint32_t> tile_cost;       // [iteration][tile], 1/256 bit
   int tiles = 0;

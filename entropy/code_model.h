@@ -37,8 +37,8 @@ class CodeModel {
     active_[0] = &own_[tc * 27 + wn * 3 + c.previous];
     active_[1] = &neighbours_[static_cast<size_t>(c.iteration) * 243 +
                               ((wn * 3 + c.north_west) * 3 + c.north_east) * 3 + c.previous];
-    active_[2] = &channel_mix_[static_cast<size_t>(c.channel) * 81 + (wn * 3 + c.previous) * 3 +
-                               c.previous_channel];
+    active_[2] =
+        &channel_mix_[static_cast<size_t>(c.channel) * 81 + (wn * 3 + c.previous) * 3 + c.previous_channel];
     for (int i = 0; i < kInputs - 1; ++i) mixer_.set_input(i, stretch(active_[i]->p));
     mixer_.set_input(kInputs - 1, kBias);
     return mixer_.mix(c.iteration);
@@ -55,7 +55,7 @@ class CodeModel {
   using Counter = BitCounter<255>;
 
   int channels_;
-  std::vector<Counter> own_;           // (t, c, W, N, t-1)
+  std::vector<Counter> own_;          // (t, c, W, N, t-1)
   std::vector<Counter> neighbours_;   // (t, W, N, NW, NE, t-1), all channels
   std::vector<Counter> channel_mix_;  // (c, W, N, t-1, c-1), all iterations
   Mixer<kInputs> mixer_;

@@ -19,8 +19,7 @@ TileMap TileMap::capped(int iterations) const {
 void check_code_shape(int iterations, int channels, int rows, int cols, const std::string& name) {
   auto fail = [&](const std::string& cause) { throw Error(name + ": " + cause); };
   if (iterations < 0 || iterations > kMaxIterations)
-    fail("iteration count " + std::to_string(iterations) + " outside 0.." +
-         std::to_string(kMaxIterations));
+    fail("iteration count " + std::to_string(iterations) + " outside 0.." + std::to_string(kMaxIterations));
   if (channels < 1 || channels > kMaxCodeChannels)
     fail("code channel count " + std::to_string(channels) + " outside 1.." +
          std::to_string(kMaxCodeChannels));
@@ -34,8 +33,7 @@ void check_code_shape(int iterations, int channels, int rows, int cols, const st
 void check_code_stack(const CodeStack& stack, const TileMap& map, const std::string& name) {
   auto fail = [&](const std::string& cause) { throw Error(name + ": " + cause); };
   check_code_shape(stack.iterations, stack.channels, stack.rows, stack.cols, name);
-  const uint64_t total = static_cast<uint64_t>(stack.iterations) * stack.channels * stack.rows *
-                         stack.cols;
+  const uint64_t total = static_cast<uint64_t>(stack.iterations) * stack.channels * stack.rows * stack.cols;
   if (stack.bits.size() != total) fail("code stack holds the wrong number of bits");
   if (std::any_of(stack.bits.begin(), stack.bits.end(), [](uint8_t b) { return b > 1; }))
     fail("code bits must be 0 or 1");

@@ -21,7 +21,10 @@ struct CodeStack {
 
   CodeStack() = default;
   CodeStack(int iterations_, int channels_, int rows_, int cols_)
-      : iterations(iterations_), channels(channels_), rows(rows_), cols(cols_),
+      : iterations(iterations_),
+        channels(channels_),
+        rows(rows_),
+        cols(cols_),
         bits(static_cast<size_t>(iterations_) * channels_ * rows_ * cols_) {}
 
   size_t index(int iteration, int channel, int row, int col) const {
@@ -46,7 +49,9 @@ struct TileMap {
   TileMap() = default;
   // A map covering a rows x cols grid with every tile at `count`.
   TileMap(int tile_, int rows, int cols, int count)
-      : tile(tile_), tiles_x((cols + tile_ - 1) / tile_), tiles_y((rows + tile_ - 1) / tile_),
+      : tile(tile_),
+        tiles_x((cols + tile_ - 1) / tile_),
+        tiles_y((rows + tile_ - 1) / tile_),
         counts(static_cast<size_t>(tiles_x) * tiles_y, static_cast<uint8_t>(count)) {}
 
   int count_at(int row, int col) const { return counts[(row / tile) * tiles_x + col / tile]; }

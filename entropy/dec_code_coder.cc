@@ -1,6 +1,5 @@
-#include "entropy/code_coder.h"
-
 #include "base/error.h"
+#include "entropy/code_coder.h"
 #include "entropy/code_model.h"
 #include "entropy/dec_range_coder.h"
 

@@ -12,10 +12,10 @@ struct DecodeIO {
 };
 }  // namespace
 
-TileMap decode_tile_map(const uint8_t* data, size_t size, int tile, int tiles_x, int tiles_y,
-                        int iterations, const std::string& name) {
-  if (iterations < 0 || iterations > kMaxIterations || tile < 1 || tile > kMaxTile ||
-      tiles_x < 1 || tiles_y < 1 || tiles_x > kMaxCodeSide || tiles_y > kMaxCodeSide)
+TileMap decode_tile_map(const uint8_t* data, size_t size, int tile, int tiles_x, int tiles_y, int iterations,
+                        const std::string& name) {
+  if (iterations < 0 || iterations > kMaxIterations || tile < 1 || tile > kMaxTile || tiles_x < 1 ||
+      tiles_y < 1 || tiles_x > kMaxCodeSide || tiles_y > kMaxCodeSide)
     throw Error(name + ": allocation map shape out of range");
   TileMap map;
   map.tile = tile;

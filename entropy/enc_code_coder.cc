@@ -1,5 +1,4 @@
 #include "entropy/code_coder.h"
-
 #include "entropy/code_model.h"
 #include "entropy/enc_range_coder.h"
 #include "entropy/logistic.h"

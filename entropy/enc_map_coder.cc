@@ -17,8 +17,7 @@ struct EncodeIO {
 
 std::vector<uint8_t> encode_tile_map(const TileMap& map, int iterations) {
   if (iterations < 0 || iterations > kMaxIterations || map.tiles_x < 1 || map.tiles_y < 1 ||
-      map.counts.size() != static_cast<size_t>(map.tiles_x) * map.tiles_y ||
-      map.max_count() > iterations)
+      map.counts.size() != static_cast<size_t>(map.tiles_x) * map.tiles_y || map.max_count() > iterations)
     throw Error("encode_tile_map: allocation map does not fit its shape and iteration count");
   TileMap work = map;
   EncodeIO io;

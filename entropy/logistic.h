@@ -15,8 +15,8 @@ namespace detail {
 
 struct LogisticTables {
   std::array<uint16_t, 2 * kStretchLimit + 1> squash{};  // index s + kStretchLimit
-  std::array<int16_t, 4096> stretch{};                    // index p >> 4
-  std::array<uint32_t, 4096> cost{};  // -log2(i / 4096) in 1/65536 bit, i >= 1
+  std::array<int16_t, 4096> stretch{};                   // index p >> 4
+  std::array<uint32_t, 4096> cost{};                     // -log2(i / 4096) in 1/65536 bit, i >= 1
 };
 
 // floor(log2(x) * 65536) for x >= 1, by repeated squaring of the mantissa.
@@ -79,8 +79,6 @@ inline uint32_t bit_cost(int bit, uint32_t p16) {
 
 // Floor division by 2^shift, defined for negative values (>> of a negative
 // number is implementation-defined before C++20).
-inline int64_t floor_shift(int64_t v, int shift) {
-  return v >= 0 ? v >> shift : -((-v - 1) >> shift) - 1;
-}
+inline int64_t floor_shift(int64_t v, int shift) { return v >= 0 ? v >> shift : -((-v - 1) >> shift) - 1; }
 
 }  // namespace qc::entropy

@@ -17,7 +17,7 @@ std::vector<uint8_t> encode_tile_map(const TileMap& map, int iterations);
 
 // dec_map_coder.cc; throws qc::Error naming `name` if a decoded count is out
 // of range (the bytes were not made by encode_tile_map).
-TileMap decode_tile_map(const uint8_t* data, size_t size, int tile, int tiles_x, int tiles_y,
-                        int iterations, const std::string& name);
+TileMap decode_tile_map(const uint8_t* data, size_t size, int tile, int tiles_x, int tiles_y, int iterations,
+                        const std::string& name);
 
 }  // namespace qc

@@ -12,8 +12,8 @@ namespace qc::entropy {
 struct MapModel {
   using Counter = BitCounter<30>;
   static constexpr int kDistanceContexts = 16;
-  std::array<Counter, 8> equal;  // by neighbour agreement
-  std::array<Counter, 2> up;     // by whether the prediction is below the west count
+  std::array<Counter, 8> equal;                         // by neighbour agreement
+  std::array<Counter, 2> up;                            // by whether the prediction is below the west count
   std::array<Counter, 2 * kDistanceContexts> distance;  // (direction, unary step)
 };
 
@@ -56,17 +56,15 @@ bool traverse_map(TileMap& map, int iterations, bool decoding, BitIO& io) {
         *count = static_cast<uint8_t>(pred);
         continue;
       }
-      const int up = pred == 0 ? 1
-                     : pred == iterations
-                         ? 0
-                         : code_bit(value > pred, model.up[w >= 0 && pred < w ? 1 : 0]);
+      const int up = pred == 0            ? 1
+                     : pred == iterations ? 0
+                                          : code_bit(value > pred, model.up[w >= 0 && pred < w ? 1 : 0]);
       const int limit = up ? iterations - pred : pred;  // distance is 1..limit
       const int distance_wanted = up ? value - pred : pred - value;
       int distance = 1;
       while (distance < limit) {
         const int step = std::min(distance - 1, MapModel::kDistanceContexts - 1);
-        if (!code_bit(distance_wanted > distance,
-                      model.distance[up * MapModel::kDistanceContexts + step]))
+        if (!code_bit(distance_wanted > distance, model.distance[up * MapModel::kDistanceContexts + step]))
           break;
         ++distance;
       }

@@ -1,9 +1,8 @@
 #include "eval/anchors.h"
 
 #include <cstdlib>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "base/error.h"
 #include "base/file_io.h"
@@ -24,8 +23,7 @@ std::vector<RdPoint> to_db(std::vector<RdPoint> points) {
   return points;
 }
 
-std::vector<double> number_list(const nlohmann::json& results, const char* key,
-                                const std::string& source) {
+std::vector<double> number_list(const nlohmann::json& results, const char* key, const std::string& source) {
   const nlohmann::json& list = results.at(key);
   if (!list.is_array()) throw Error(source + ": '" + key + "' is not a list");
   std::vector<double> out;
@@ -88,8 +86,7 @@ TfcTable parse_tfc_table(const std::string& text, const std::string& source) {
 PublishedCurve parse_compressai_json(const std::string& text, const std::string& source) {
   nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) throw Error(source + ": not a JSON object");
-  if (!doc.contains("results") || !doc["results"].is_object() ||
-      !doc["results"].contains("bpp")) {
+  if (!doc.contains("results") || !doc["results"].is_object() || !doc["results"].contains("bpp")) {
     throw Error(source + ": no results.bpp");
   }
   const nlohmann::json& results = doc["results"];
@@ -113,8 +110,7 @@ PublishedCurve parse_compressai_json(const std::string& text, const std::string&
   return curve;
 }
 
-std::vector<PublishedCurve> load_published_curves(const std::string& dir,
-                                                  const std::string& dataset) {
+std::vector<PublishedCurve> load_published_curves(const std::string& dir, const std::string& dataset) {
   std::vector<PublishedCurve> curves;
   for (const Selection& s : kSelection) {
     PublishedCurve curve;

@@ -39,8 +39,8 @@ class AvifAdapter : public CodecAdapter {
 
   std::string name() const override { return subsample_ ? "avif420" : "avif444"; }
   std::string label() const override {
-    return std::string("AVIF ") + (subsample_ ? "4:2:0" : "4:4:4") + " (libavif " +
-           avifVersion() + ", libaom, speed 6)";
+    return std::string("AVIF ") + (subsample_ ? "4:2:0" : "4:4:4") + " (libavif " + avifVersion() +
+           ", libaom, speed 6)";
   }
   std::string setting_name() const override { return "quantizer"; }
   std::vector<double> settings() const override {
@@ -52,8 +52,8 @@ class AvifAdapter : public CodecAdapter {
       throw Error("avif: this libavif has no libaom encoder");
     }
     AvifHandles h;
-    h.image = avifImageCreate(static_cast<uint32_t>(rgb.width), static_cast<uint32_t>(rgb.height),
-                              8, subsample_ ? AVIF_PIXEL_FORMAT_YUV420 : AVIF_PIXEL_FORMAT_YUV444);
+    h.image = avifImageCreate(static_cast<uint32_t>(rgb.width), static_cast<uint32_t>(rgb.height), 8,
+                              subsample_ ? AVIF_PIXEL_FORMAT_YUV420 : AVIF_PIXEL_FORMAT_YUV444);
     if (!h.image) throw Error("avif: cannot allocate image");
     h.image->yuvRange = AVIF_RANGE_FULL;
     h.image->matrixCoefficients = AVIF_MATRIX_COEFFICIENTS_BT601;

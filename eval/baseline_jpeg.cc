@@ -14,8 +14,8 @@
 #include <jpeglib.h>
 
 #include "base/error.h"
-#include "image/image_io.h"
 #include "eval/codec_adapter.h"
+#include "image/image_io.h"
 
 namespace qc {
 namespace {
@@ -30,16 +30,12 @@ struct Destination {
   unsigned long size = 0;
 };
 
-void on_error(j_common_ptr cinfo) {
-  std::longjmp(reinterpret_cast<ErrorManager*>(cinfo->err)->jump, 1);
-}
+void on_error(j_common_ptr cinfo) { std::longjmp(reinterpret_cast<ErrorManager*>(cinfo->err)->jump, 1); }
 
 class JpegAdapter : public CodecAdapter {
  public:
   std::string name() const override { return "jpeg"; }
-  std::string label() const override {
-    return "JPEG 4:2:0 (libjpeg-turbo, optimized Huffman)";
-  }
+  std::string label() const override { return "JPEG 4:2:0 (libjpeg-turbo, optimized Huffman)"; }
   std::string setting_name() const override { return "quality"; }
   std::vector<double> settings() const override {
     return {1, 2, 3, 4, 5, 7, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90};

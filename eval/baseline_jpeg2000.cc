@@ -17,8 +17,8 @@ namespace {
 
 // In-memory stream state for OpenJPEG's callback interface.
 struct MemoryStream {
-  std::vector<uint8_t>* sink = nullptr;     // when writing
-  const uint8_t* source = nullptr;          // when reading
+  std::vector<uint8_t>* sink = nullptr;  // when writing
+  const uint8_t* source = nullptr;       // when reading
   size_t size = 0;
   size_t position = 0;
 };
@@ -135,9 +135,8 @@ class Jpeg2000Adapter : public CodecAdapter {
     MemoryStream state;
     state.sink = &out;
     h.stream = make_stream(&state, false);
-    if (!opj_setup_encoder(h.codec, &params, h.image) ||
-        !opj_start_compress(h.codec, h.image, h.stream) || !opj_encode(h.codec, h.stream) ||
-        !opj_end_compress(h.codec, h.stream)) {
+    if (!opj_setup_encoder(h.codec, &params, h.image) || !opj_start_compress(h.codec, h.image, h.stream) ||
+        !opj_encode(h.codec, h.stream) || !opj_end_compress(h.codec, h.stream)) {
       throw Error("jpeg2000: encoding failed");
     }
     return out;
@@ -153,16 +152,15 @@ class Jpeg2000Adapter : public CodecAdapter {
     state.source = bytes.data();
     state.size = bytes.size();
     h.stream = make_stream(&state, true);
-    if (!opj_setup_decoder(h.codec, &params) ||
-        !opj_read_header(h.stream, h.codec, &h.image) ||
+    if (!opj_setup_decoder(h.codec, &params) || !opj_read_header(h.stream, h.codec, &h.image) ||
         !opj_decode(h.codec, h.stream, h.image) || !opj_end_decompress(h.codec, h.stream)) {
       throw Error("jpeg2000: cannot decode stream");
     }
     if (h.image->numcomps < 3) throw Error("jpeg2000: expected 3 components");
     const opj_image_comp_t* comps = h.image->comps;
     for (int c = 0; c < 3; ++c) {
-      if (comps[c].w != comps[0].w || comps[c].h != comps[0].h || comps[c].prec != 8 ||
-          comps[c].dx != 1 || comps[c].dy != 1) {
+      if (comps[c].w != comps[0].w || comps[c].h != comps[0].h || comps[c].prec != 8 || comps[c].dx != 1 ||
+          comps[c].dy != 1) {
         throw Error("jpeg2000: unexpected component layout");
       }
     }
@@ -179,8 +177,6 @@ class Jpeg2000Adapter : public CodecAdapter {
 
 }  // namespace
 
-std::unique_ptr<CodecAdapter> make_jpeg2000_adapter() {
-  return std::make_unique<Jpeg2000Adapter>();
-}
+std::unique_ptr<CodecAdapter> make_jpeg2000_adapter() { return std::make_unique<Jpeg2000Adapter>(); }
 
 }  // namespace qc

@@ -15,8 +15,7 @@ namespace {
 const JxlPixelFormat kRgb8 = {3, JXL_TYPE_UINT8, JXL_NATIVE_ENDIAN, 0};
 
 std::string version_text(uint32_t v) {
-  return std::to_string(v / 1000000) + "." + std::to_string(v / 1000 % 1000) + "." +
-         std::to_string(v % 1000);
+  return std::to_string(v / 1000000) + "." + std::to_string(v / 1000 % 1000) + "." + std::to_string(v % 1000);
 }
 
 struct EncoderHandle {
@@ -59,13 +58,11 @@ class JxlAdapter : public CodecAdapter {
     check(JxlEncoderSetColorEncoding(enc.p, &srgb) == JXL_ENC_SUCCESS, "colour encoding");
     JxlEncoderFrameSettings* frame = JxlEncoderFrameSettingsCreate(enc.p, nullptr);
     check(frame != nullptr, "frame settings");
-    check(JxlEncoderFrameSettingsSetOption(frame, JXL_ENC_FRAME_SETTING_EFFORT, 7) ==
-              JXL_ENC_SUCCESS,
+    check(JxlEncoderFrameSettingsSetOption(frame, JXL_ENC_FRAME_SETTING_EFFORT, 7) == JXL_ENC_SUCCESS,
           "effort");
     check(JxlEncoderSetFrameDistance(frame, static_cast<float>(setting)) == JXL_ENC_SUCCESS,
           "setting the distance");
-    check(JxlEncoderAddImageFrame(frame, &kRgb8, rgb.pixels.data(), rgb.pixels.size()) ==
-              JXL_ENC_SUCCESS,
+    check(JxlEncoderAddImageFrame(frame, &kRgb8, rgb.pixels.data(), rgb.pixels.size()) == JXL_ENC_SUCCESS,
           "adding the frame");
     JxlEncoderCloseInput(enc.p);
 
@@ -87,8 +84,7 @@ class JxlAdapter : public CodecAdapter {
   Image decode(const std::vector<uint8_t>& bytes) const override {
     DecoderHandle dec;
     check(dec.p != nullptr, "decoder creation");
-    check(JxlDecoderSubscribeEvents(dec.p, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE) ==
-              JXL_DEC_SUCCESS,
+    check(JxlDecoderSubscribeEvents(dec.p, JXL_DEC_BASIC_INFO | JXL_DEC_FULL_IMAGE) == JXL_DEC_SUCCESS,
           "event subscription");
     check(JxlDecoderSetInput(dec.p, bytes.data(), bytes.size()) == JXL_DEC_SUCCESS, "input");
     JxlDecoderCloseInput(dec.p);
@@ -100,8 +96,8 @@ class JxlAdapter : public CodecAdapter {
         check(JxlDecoderGetBasicInfo(dec.p, &info) == JXL_DEC_SUCCESS, "reading basic info");
         image = Image(static_cast<int>(info.xsize), static_cast<int>(info.ysize), 3);
       } else if (status == JXL_DEC_NEED_IMAGE_OUT_BUFFER) {
-        check(JxlDecoderSetImageOutBuffer(dec.p, &kRgb8, image.pixels.data(),
-                                          image.pixels.size()) == JXL_DEC_SUCCESS,
+        check(JxlDecoderSetImageOutBuffer(dec.p, &kRgb8, image.pixels.data(), image.pixels.size()) ==
+                  JXL_DEC_SUCCESS,
               "output buffer");
       } else if (status == JXL_DEC_FULL_IMAGE) {
         continue;

@@ -12,8 +12,7 @@ namespace qc {
 namespace {
 
 std::string version_text(int v) {
-  return std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 0xff) + "." +
-         std::to_string(v & 0xff);
+  return std::to_string(v >> 16) + "." + std::to_string((v >> 8) & 0xff) + "." + std::to_string(v & 0xff);
 }
 
 class WebpAdapter : public CodecAdapter {
@@ -23,9 +22,7 @@ class WebpAdapter : public CodecAdapter {
     return "WebP (libwebp " + version_text(WebPGetEncoderVersion()) + ")";
   }
   std::string setting_name() const override { return "quality"; }
-  std::vector<double> settings() const override {
-    return {0, 2, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90};
-  }
+  std::vector<double> settings() const override { return {0, 2, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90}; }
 
   std::vector<uint8_t> encode(const Image& rgb, double setting) const override {
     WebPConfig config;
@@ -42,8 +39,8 @@ class WebpAdapter : public CodecAdapter {
     WebPMemoryWriterInit(&writer);
     picture.writer = WebPMemoryWrite;
     picture.custom_ptr = &writer;
-    bool ok = WebPPictureImportRGB(&picture, rgb.pixels.data(), rgb.width * 3) &&
-              WebPEncode(&config, &picture);
+    bool ok =
+        WebPPictureImportRGB(&picture, rgb.pixels.data(), rgb.width * 3) && WebPEncode(&config, &picture);
     int error = picture.error_code;
     WebPPictureFree(&picture);
     std::vector<uint8_t> out(writer.mem, writer.mem + writer.size);

@@ -15,9 +15,7 @@ std::vector<RdPoint> points_of(const std::vector<CurvePoint>& points, Field fiel
 }  // namespace
 
 std::vector<RdPoint> Curve::msssim_points() const { return points_of(points, &CurvePoint::msssim); }
-std::vector<RdPoint> Curve::msssim_db_points() const {
-  return points_of(points, &CurvePoint::msssim_db);
-}
+std::vector<RdPoint> Curve::msssim_db_points() const { return points_of(points, &CurvePoint::msssim_db); }
 std::vector<RdPoint> Curve::psnr_points() const { return points_of(points, &CurvePoint::psnr); }
 
 Curve average_curve(const CodecAdapter& codec, const std::vector<Measurement>& rows) {

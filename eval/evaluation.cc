@@ -8,15 +8,14 @@
 #include <thread>
 
 #include "base/error.h"
-#include "metrics/metrics.h"
 #include "eval/progress.h"
+#include "metrics/metrics.h"
 
 namespace qc {
 namespace {
 
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 struct Job {
@@ -26,8 +25,8 @@ struct Job {
 };
 
 std::string describe(const Job& job) {
-  return job.codec->name() + " " + job.codec->setting_name() + " " +
-         std::to_string(job.setting) + " on " + job.image->name;
+  return job.codec->name() + " " + job.codec->setting_name() + " " + std::to_string(job.setting) + " on " +
+         job.image->name;
 }
 
 }  // namespace
@@ -45,8 +44,7 @@ Measurement measure(const CodecAdapter& codec, double setting, const DatasetImag
   Image decoded = codec.decode(bytes);
   m.decode_ms = milliseconds_since(start);
   m.bytes = bytes.size();
-  m.bpp = 8.0 * static_cast<double>(bytes.size()) /
-          (static_cast<double>(image.rgb.width) * image.rgb.height);
+  m.bpp = 8.0 * static_cast<double>(bytes.size()) / (static_cast<double>(image.rgb.width) * image.rgb.height);
   m.msssim = ms_ssim(image.rgb, decoded, convention);
   m.msssim_db = msssim_db(m.msssim);
   m.psnr = psnr(image.rgb, decoded);

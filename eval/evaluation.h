@@ -26,7 +26,7 @@ struct Measurement {
 };
 
 struct EvaluationOptions {
-  int threads = 1;          // jobs run in parallel; each codec call is single-threaded
+  int threads = 1;  // jobs run in parallel; each codec call is single-threaded
   bool show_progress = false;
   MsssimConvention convention = MsssimConvention::kTensorFlow;
 };

@@ -52,8 +52,8 @@ Pchip::Pchip(std::vector<double> x, std::vector<double> y) : x_(std::move(x)), y
 
 size_t Pchip::piece(double x) const {
   if (!(x >= x_.front() && x <= x_.back())) {
-    throw Error("pchip: " + std::to_string(x) + " is outside [" + std::to_string(x_.front()) +
-                ", " + std::to_string(x_.back()) + "]");
+    throw Error("pchip: " + std::to_string(x) + " is outside [" + std::to_string(x_.front()) + ", " +
+                std::to_string(x_.back()) + "]");
   }
   size_t k = static_cast<size_t>(std::upper_bound(x_.begin(), x_.end(), x) - x_.begin());
   return std::min(k == 0 ? 0 : k - 1, x_.size() - 2);
@@ -63,8 +63,8 @@ double Pchip::operator()(double x) const {
   size_t k = piece(x);
   double h = x_[k + 1] - x_[k], t = (x - x_[k]) / h;
   double t2 = t * t, t3 = t2 * t;
-  return (2 * t3 - 3 * t2 + 1) * y_[k] + (t3 - 2 * t2 + t) * h * slope_[k] +
-         (-2 * t3 + 3 * t2) * y_[k + 1] + (t3 - t2) * h * slope_[k + 1];
+  return (2 * t3 - 3 * t2 + 1) * y_[k] + (t3 - 2 * t2 + t) * h * slope_[k] + (-2 * t3 + 3 * t2) * y_[k + 1] +
+         (t3 - t2) * h * slope_[k + 1];
 }
 
 double Pchip::piece_integral(size_t k, double x) const {

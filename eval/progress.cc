@@ -36,12 +36,11 @@ void ProgressBar::draw(const std::string& what) {
   constexpr int kWidth = 30;
   double fraction = total_ ? static_cast<double>(done_) / total_ : 1.0;
   int filled = static_cast<int>(fraction * kWidth);
-  double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::string eta = done_ ? format_duration(elapsed / done_ * (total_ - done_)) : "?";
   std::fprintf(stderr, "\r[%s%s] %zu/%zu %3d%% ETA %-7s %-40.40s", std::string(filled, '#').c_str(),
-               std::string(kWidth - filled, '.').c_str(), done_, total_,
-               static_cast<int>(fraction * 100), eta.c_str(), what.c_str());
+               std::string(kWidth - filled, '.').c_str(), done_, total_, static_cast<int>(fraction * 100),
+               eta.c_str(), what.c_str());
   std::fflush(stderr);
 }
 

@@ -18,11 +18,20 @@ std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -85,8 +94,7 @@ std::string line_attributes(const Style& style) {
          (style.dashed ? " stroke-dasharray=\"6,4\"" : "");
 }
 
-std::string draw_panel(const PlotPanel& panel, int index, double x0, double max_bpp,
-                       Legend& legend) {
+std::string draw_panel(const PlotPanel& panel, int index, double x0, double max_bpp, Legend& legend) {
   double y_min = std::numeric_limits<double>::infinity(), y_max = -y_min;
   for (const PlotSeries& s : panel.series) {
     for (const RdPoint& p : s.points) {
@@ -110,21 +118,21 @@ std::string draw_panel(const PlotPanel& panel, int index, double x0, double max_
   std::string clip = "clip" + std::to_string(index);
   std::string out = "<clipPath id=\"" + clip + "\"><rect x=\"" + num(left) + "\" y=\"" + num(top) +
                     "\" width=\"" + num(plot_w) + "\" height=\"" + num(plot_h) + "\"/></clipPath>\n";
-  out += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(plot_w) +
-         "\" height=\"" + num(plot_h) + "\" fill=\"none\" stroke=\"#444\"/>\n";
+  out += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(plot_w) + "\" height=\"" +
+         num(plot_h) + "\" fill=\"none\" stroke=\"#444\"/>\n";
   double xs = tick_step(max_bpp, 8);
   for (double v = 0; v <= max_bpp + 1e-9; v += xs) {
-    out += "<line x1=\"" + num(sx(v)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(sx(v)) +
-           "\" y2=\"" + num(top + plot_h) + "\" stroke=\"#ddd\"/>\n";
-    out += "<text x=\"" + num(sx(v)) + "\" y=\"" + num(top + plot_h + 16) +
-           "\" text-anchor=\"middle\">" + tick_label(v, xs) + "</text>\n";
+    out += "<line x1=\"" + num(sx(v)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(sx(v)) + "\" y2=\"" +
+           num(top + plot_h) + "\" stroke=\"#ddd\"/>\n";
+    out += "<text x=\"" + num(sx(v)) + "\" y=\"" + num(top + plot_h + 16) + "\" text-anchor=\"middle\">" +
+           tick_label(v, xs) + "</text>\n";
   }
   double ys = tick_step(y_max - y_min, 7);
   for (double v = std::ceil(y_min / ys) * ys; v <= y_max; v += ys) {
     out += "<line x1=\"" + num(left) + "\" y1=\"" + num(sy(v)) + "\" x2=\"" + num(left + plot_w) +
            "\" y2=\"" + num(sy(v)) + "\" stroke=\"#ddd\"/>\n";
-    out += "<text x=\"" + num(left - 6) + "\" y=\"" + num(sy(v) + 4) +
-           "\" text-anchor=\"end\">" + tick_label(v, ys) + "</text>\n";
+    out += "<text x=\"" + num(left - 6) + "\" y=\"" + num(sy(v) + 4) + "\" text-anchor=\"end\">" +
+           tick_label(v, ys) + "</text>\n";
   }
   out += "<text x=\"" + num(left + plot_w / 2) + "\" y=\"" + num(top + plot_h + 38) +
          "\" text-anchor=\"middle\">bits per pixel</text>\n";
@@ -138,16 +146,15 @@ std::string draw_panel(const PlotPanel& panel, int index, double x0, double max_
     for (const RdPoint& p : s.points) {
       if (std::isfinite(p.quality) && std::isfinite(p.bpp)) points.push_back(p);
     }
-    std::sort(points.begin(), points.end(),
-              [](const RdPoint& a, const RdPoint& b) { return a.bpp < b.bpp; });
+    std::sort(points.begin(), points.end(), [](const RdPoint& a, const RdPoint& b) { return a.bpp < b.bpp; });
     std::string coords;
     for (const RdPoint& p : points) coords += num(sx(p.bpp)) + "," + num(sy(p.quality)) + " ";
-    out += "<polyline " + line_attributes(style) + " points=\"" + coords + "\"><title>" +
-           escape(s.label) + "</title></polyline>\n";
+    out += "<polyline " + line_attributes(style) + " points=\"" + coords + "\"><title>" + escape(s.label) +
+           "</title></polyline>\n";
     if (style.markers) {
       for (const RdPoint& p : points) {
-        out += "<circle cx=\"" + num(sx(p.bpp)) + "\" cy=\"" + num(sy(p.quality)) +
-               "\" r=\"2.5\" fill=\"" + style.colour + "\"/>\n";
+        out += "<circle cx=\"" + num(sx(p.bpp)) + "\" cy=\"" + num(sy(p.quality)) + "\" r=\"2.5\" fill=\"" +
+               style.colour + "\"/>\n";
       }
     }
   }
@@ -156,8 +163,7 @@ std::string draw_panel(const PlotPanel& panel, int index, double x0, double max_
 
 }  // namespace
 
-std::string rd_plot_svg(const std::string& title, const std::vector<PlotPanel>& panels,
-                        double max_bpp) {
+std::string rd_plot_svg(const std::string& title, const std::vector<PlotPanel>& panels, double max_bpp) {
   Legend legend;
   std::string body;
   for (size_t i = 0; i < panels.size(); ++i) {
@@ -172,18 +178,18 @@ std::string rd_plot_svg(const std::string& title, const std::vector<PlotPanel>& 
     const auto& [label, style] = legend.entries()[i];
     double x = kLeft + (i % columns) * 340.0;
     double y = kPanelHeight + 12 + (i / columns) * kLegendRowHeight;
-    legend_svg += "<line x1=\"" + num(x) + "\" y1=\"" + num(y) + "\" x2=\"" + num(x + 30) +
-                  "\" y2=\"" + num(y) + "\" " + line_attributes(style) + "/>\n";
-    legend_svg += "<text x=\"" + num(x + 38) + "\" y=\"" + num(y + 4) + "\">" + escape(label) +
-                  "</text>\n";
+    legend_svg += "<line x1=\"" + num(x) + "\" y1=\"" + num(y) + "\" x2=\"" + num(x + 30) + "\" y2=\"" +
+                  num(y) + "\" " + line_attributes(style) + "/>\n";
+    legend_svg += "<text x=\"" + num(x + 38) + "\" y=\"" + num(y + 4) + "\">" + escape(label) + "</text>\n";
   }
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + num(width) + "\" height=\"" +
-         num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) +
+         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+         num(width) + "\" height=\"" + num(height) + "\" viewBox=\"0 0 " + num(width) + " " + num(height) +
          "\" font-family=\"sans-serif\" font-size=\"12\">\n"
          "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-         "<text x=\"" + num(width / 2) + "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">" +
-         escape(title) + "</text>\n" + body + legend_svg + "</svg>\n";
+         "<text x=\"" +
+         num(width / 2) + "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">" + escape(title) +
+         "</text>\n" + body + legend_svg + "</svg>\n";
 }
 
 }  // namespace qc

@@ -28,7 +28,6 @@ struct PlotPanel {
 // x runs from 0 to max_bpp in every panel; each panel's y range fits the
 // points inside that window. A series with the same label in several panels
 // gets the same colour and one legend entry.
-std::string rd_plot_svg(const std::string& title, const std::vector<PlotPanel>& panels,
-                        double max_bpp);
+std::string rd_plot_svg(const std::string& title, const std::vector<PlotPanel>& panels, double max_bpp);
 
 }  // namespace qc

@@ -1,12 +1,11 @@
 #include "eval/report.h"
 
-#include <sstream>
-
-#include "base/error.h"
-
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <sstream>
+
+#include "base/error.h"
 
 namespace qc {
 namespace {
@@ -48,10 +47,9 @@ std::string measurements_csv(const std::vector<Measurement>& rows) {
   std::string out = "codec,setting,image,bytes,bpp,msssim,msssim_db,psnr,encode_ms,decode_ms\n";
   for (const Measurement& m : rows) {
     out += csv_field(m.codec) + "," + format("%g", m.setting) + "," + csv_field(m.image) + "," +
-           std::to_string(m.bytes) + "," + format("%.6f", m.bpp) + "," +
-           format("%.8f", m.msssim) + "," + format("%.4f", m.msssim_db) + "," +
-           format("%.4f", m.psnr) + "," + format("%.2f", m.encode_ms) + "," +
-           format("%.2f", m.decode_ms) + "\n";
+           std::to_string(m.bytes) + "," + format("%.6f", m.bpp) + "," + format("%.8f", m.msssim) + "," +
+           format("%.4f", m.msssim_db) + "," + format("%.4f", m.psnr) + "," + format("%.2f", m.encode_ms) +
+           "," + format("%.2f", m.decode_ms) + "\n";
   }
   return out;
 }
@@ -119,20 +117,18 @@ nlohmann::json curve_json(const Curve& curve, const std::string& dataset) {
     msssim_at[rate_key(bpp)] = json_optional(quality_at_bpp(curve.msssim_points(), bpp));
     psnr_at[rate_key(bpp)] = json_optional(quality_at_bpp(curve.psnr_points(), bpp));
   }
-  return {{"codec", curve.codec},     {"label", curve.label},
-          {"setting_name", curve.setting_name}, {"dataset", dataset},
-          {"curve", points},          {"msssim_at_bpp", msssim_at},
+  return {{"codec", curve.codec},  {"label", curve.label}, {"setting_name", curve.setting_name},
+          {"dataset", dataset},    {"curve", points},      {"msssim_at_bpp", msssim_at},
           {"psnr_at_bpp", psnr_at}};
 }
 
 nlohmann::json bd_rate_json(const Curve& reference, const std::vector<Curve>& others) {
   nlohmann::json rows = nlohmann::json::array();
   for (const Curve& other : others) {
-    rows.push_back(
-        {{"codec", other.codec},
-         {"bd_rate_msssim_db",
-          json_optional(bd_rate(other.msssim_db_points(), reference.msssim_db_points()))},
-         {"bd_rate_psnr", json_optional(bd_rate(other.psnr_points(), reference.psnr_points()))}});
+    rows.push_back({{"codec", other.codec},
+                    {"bd_rate_msssim_db",
+                     json_optional(bd_rate(other.msssim_db_points(), reference.msssim_db_points()))},
+                    {"bd_rate_psnr", json_optional(bd_rate(other.psnr_points(), reference.psnr_points()))}});
   }
   return {{"reference", reference.codec}, {"rows", rows}};
 }

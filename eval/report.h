@@ -1,10 +1,9 @@
 // The files qcodec-eval writes: the per-image CSV, one summary JSON per
 // codec, the BD-rate table, and a plain-text summary for the terminal.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "eval/curve.h"
 #include "eval/evaluation.h"

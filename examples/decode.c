@@ -2,10 +2,9 @@
  * PGM for gray), and prints its shape and a checksum of the pixels.
  *   cc decode.c $(pkg-config --cflags --libs qcodec_dec) -o decode
  *   ./decode photo.qc photo.ppm */
+#include <qcodec/qcodec.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#include <qcodec/qcodec.h>
 
 int main(int argc, char** argv) {
   if (argc != 3) {

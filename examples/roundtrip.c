@@ -4,11 +4,10 @@
  *   ./roundtrip photo.png 0.25 */
 #include <math.h>
 #include <png.h>
+#include <qcodec/qcodec.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <qcodec/qcodec.h>
 
 static int fail(const char* what) {
   fprintf(stderr, "roundtrip: %s: %s\n", what, qc_last_error());

@@ -46,8 +46,7 @@ void fuzz_decode(const uint8_t* data, size_t size) {
     const QcHeader header = read_qc_header(file.data(), file.size(), "fuzz");
     if (padded(header.width) * padded(header.height) > kMaxDecodePaddedPixels) return;
     const Image image = decode(file.data(), file.size(), model, 1, "fuzz");
-    if (image.width != static_cast<int>(header.width) ||
-        image.height != static_cast<int>(header.height) ||
+    if (image.width != static_cast<int>(header.width) || image.height != static_cast<int>(header.height) ||
         image.channels != static_cast<int>(header.channels) ||
         image.pixels.size() != static_cast<size_t>(image.width) * image.height * image.channels)
       std::abort();

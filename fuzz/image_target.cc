@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "base/error.h"
-#include "image/image_io.h"
 #include "fuzz/fuzz_targets.h"
+#include "image/image_io.h"
 
 namespace qc::fuzz {
 namespace {

@@ -1,8 +1,8 @@
 // The .qc container and the entropy decoders: the bytes as they are (which
 // exercises the checksum and the header checks), the same bytes sealed with a
 // valid checksum (so mutations reach the map, the alpha plane and the
-// payload), a prefix of those (as --partial reads it), and the map and code decoders fed directly with a small shape
-// taken from the first bytes.
+// payload), a prefix of those (as --partial reads it), and the map and code decoders fed directly with a
+// small shape taken from the first bytes.
 #include <algorithm>
 #include <cstdlib>
 

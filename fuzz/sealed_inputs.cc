@@ -45,13 +45,15 @@ std::vector<uint8_t> seal_qc(const uint8_t* data, size_t size, uint64_t fingerpr
       while (at < size && (out[at] & 0x80)) ++at;
       ++at;
     }
-    const uint64_t head = at + get_le(out.data() + container::kMapBytesAt) + get_le(out.data() + container::kAlphaBytesAt) +
-                          container::kChecksumBytes;
+    const uint64_t head = at + get_le(out.data() + container::kMapBytesAt) +
+                          get_le(out.data() + container::kAlphaBytesAt) + container::kChecksumBytes;
     if (head <= size - container::kChecksumBytes) {
-      put_le(out.data() + head - container::kChecksumBytes, crc32(out.data(), head - container::kChecksumBytes), 4);
+      put_le(out.data() + head - container::kChecksumBytes,
+             crc32(out.data(), head - container::kChecksumBytes), 4);
     }
   }
-  put_le(out.data() + size - container::kChecksumBytes, crc32(out.data(), size - container::kChecksumBytes), 4);
+  put_le(out.data() + size - container::kChecksumBytes, crc32(out.data(), size - container::kChecksumBytes),
+         4);
   return out;
 }
 

@@ -5,9 +5,11 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
-// jpeglib.h needs FILE and size_t declared first.
+// jpeglib.h needs FILE and size_t declared first, jerror.h needs jpeglib.h.
+// clang-format off
 #include <jpeglib.h>
 #include <jerror.h>
+// clang-format on
 
 #include "base/error.h"
 #include "base/file_io.h"
@@ -109,8 +111,7 @@ DecodedImage decode_png(const uint8_t* data, size_t size, const std::string& nam
 
   int color_type = png_get_color_type(r.png, r.info);
   bool color = (color_type & PNG_COLOR_MASK_COLOR) != 0;  // palette images are color too
-  bool alpha = (color_type & PNG_COLOR_MASK_ALPHA) != 0 ||
-               png_get_valid(r.png, r.info, PNG_INFO_tRNS) != 0;
+  bool alpha = (color_type & PNG_COLOR_MASK_ALPHA) != 0 || png_get_valid(r.png, r.info, PNG_INFO_tRNS) != 0;
   DecodedImage out;
   out.was_16bit = png_get_bit_depth(r.png, r.info) == 16;
   out.image = Image(static_cast<int>(width), static_cast<int>(height), (color ? 3 : 1) + alpha);
@@ -292,8 +293,8 @@ void png_write_error(png_structp png, png_const_charp message) {
 void png_write_warning(png_structp, png_const_charp) {}
 
 bool write_png(const Image& image, PngSink* sink) {
-  static const int kColourTypes[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
-                                      PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA};
+  static const int kColourTypes[5] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
+                                      PNG_COLOR_TYPE_RGB_ALPHA};
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, sink, png_write_error, png_write_warning);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (info == nullptr) {

@@ -31,15 +31,14 @@ int colour_channels(const Image& image) { return image.channels >= 3 ? 3 : 1; }
 
 void check_comparable(const Image& a, const Image& b, const char* metric) {
   std::string name = metric;
-  if (a.width <= 0 || a.height <= 0 || a.channels <= 0 || b.width <= 0 || b.height <= 0 ||
-      b.channels <= 0) {
+  if (a.width <= 0 || a.height <= 0 || a.channels <= 0 || b.width <= 0 || b.height <= 0 || b.channels <= 0) {
     throw Error(name + ": empty image");
   }
   if (a.width != b.width || a.height != b.height || a.channels != b.channels) {
     throw Error(name + ": images differ in shape (" + std::to_string(a.width) + "x" +
                 std::to_string(a.height) + "x" + std::to_string(a.channels) + " vs " +
-                std::to_string(b.width) + "x" + std::to_string(b.height) + "x" +
-                std::to_string(b.channels) + ")");
+                std::to_string(b.width) + "x" + std::to_string(b.height) + "x" + std::to_string(b.channels) +
+                ")");
   }
   size_t expected = static_cast<size_t>(a.width) * a.height * a.channels;
   if (a.pixels.size() != expected || b.pixels.size() != expected) {
@@ -124,7 +123,8 @@ Plane downsample(const Plane& in, MsssimConvention convention) {
     const int y0 = 2 * y - shift_y;
     for (int x = 0; x < out.width; ++x) {
       const int x0 = 2 * x - shift_x;
-      out.at(x, y) = 0.25 * (sample(x0, y0) + sample(x0 + 1, y0) + sample(x0, y0 + 1) + sample(x0 + 1, y0 + 1));
+      out.at(x, y) =
+          0.25 * (sample(x0, y0) + sample(x0 + 1, y0) + sample(x0, y0 + 1) + sample(x0 + 1, y0 + 1));
     }
   }
   return out;

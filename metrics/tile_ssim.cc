@@ -100,7 +100,8 @@ std::vector<float> tile_ssim(const TileGrid& g, const std::vector<float>& x,
         const float a = s.at(s.a, y, i), b = s.at(s.b, y, i);
         const float va = s.at(s.aa, y, i) - a * a, vb = s.at(s.bb, y, i) - b * b;
         const float cov = s.at(s.ab, y, i) - a * b;
-        sum[i / g.tile_pixels] += ((2 * a * b + c1) * (2 * cov + c2)) / ((a * a + b * b + c1) * (va + vb + c2));
+        sum[i / g.tile_pixels] +=
+            ((2 * a * b + c1) * (2 * cov + c2)) / ((a * a + b * b + c1) * (va + vb + c2));
         ++pixels[i / g.tile_pixels];
       }
     }

@@ -7,9 +7,9 @@
 namespace qc {
 
 struct TileGrid {
-  int width, height;   // real image size
+  int width, height;  // real image size
   int padded_width, padded_height;
-  int tile_pixels;     // tile side in pixels
+  int tile_pixels;  // tile side in pixels
   int tiles_x() const { return (padded_width + tile_pixels - 1) / tile_pixels; }
   int tiles_y() const { return (padded_height + tile_pixels - 1) / tile_pixels; }
 };

@@ -8,15 +8,13 @@ namespace qc {
 
 void ArchConfig::validate() const {
   auto positive = [](int v, int hi) { return v > 0 && v <= hi; };
-  bool ok = positive(enc_conv, 4096) && positive(code_channels, 1024) &&
-            positive(dec_conv, 4096) && positive(iterations, 64) && priming >= 0 &&
-            priming <= 16 && (input_kernel == 1 || input_kernel == 3) &&
-            (hidden_kernel == 1 || hidden_kernel == 3) &&
+  bool ok = positive(enc_conv, 4096) && positive(code_channels, 1024) && positive(dec_conv, 4096) &&
+            positive(iterations, 64) && priming >= 0 && priming <= 16 &&
+            (input_kernel == 1 || input_kernel == 3) && (hidden_kernel == 1 || hidden_kernel == 3) &&
             (cell == CellType::kGru || cell == CellType::kLstm);
   for (int c : enc_cells) ok = ok && positive(c, 4096);
   for (int c : dec_cells) ok = ok && positive(c, 4096) && c % 4 == 0;
-  ok = ok && (residual_gains.empty() ||
-               (!one_shot && static_cast<int>(residual_gains.size()) == iterations));
+  ok = ok && (residual_gains.empty() || (!one_shot && static_cast<int>(residual_gains.size()) == iterations));
   for (float g : residual_gains) ok = ok && g >= 1.0f / 64 && g <= 64;  // also rejects NaN
   if (!ok) throw Error("invalid network architecture: " + describe());
 }
@@ -27,8 +25,7 @@ std::string ArchConfig::describe() const {
   for (int c : enc_cells) s << "/" << c;
   s << " code " << code_channels << " dec " << dec_conv;
   for (int c : dec_cells) s << "/" << c;
-  s << " k" << input_kernel << "/" << hidden_kernel << " iters " << iterations << " priming "
-    << priming;
+  s << " k" << input_kernel << "/" << hidden_kernel << " iters " << iterations << " priming " << priming;
   if (one_shot) s << " one-shot";
   if (!residual_gains.empty()) {
     s << " gains";
@@ -44,10 +41,8 @@ std::vector<LayerSpec> layers(const ArchConfig& c) {
   std::vector<LayerSpec> out;
   const int g = c.gates();
   auto add_cell = [&](const std::string& name, int in, int hidden, int stride) {
-    out.push_back({name + ".input", LayerRole::kCellInput, in, g * hidden, c.input_kernel, stride,
-                   true});
-    out.push_back({name + ".hidden", LayerRole::kCellHidden, hidden, g * hidden, c.hidden_kernel,
-                   1, false});
+    out.push_back({name + ".input", LayerRole::kCellInput, in, g * hidden, c.input_kernel, stride, true});
+    out.push_back({name + ".hidden", LayerRole::kCellHidden, hidden, g * hidden, c.hidden_kernel, 1, false});
   };
   out.push_back({"enc.conv", LayerRole::kConv, 3, c.enc_conv, 3, 2, true});
   int in = c.enc_conv;

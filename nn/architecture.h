@@ -37,11 +37,11 @@ struct ArchConfig {
   int code_channels = 32;
   int dec_conv = 128;
   int dec_cells[4] = {128, 128, 64, 32};
-  int input_kernel = 3;   // kernel of every cell's input conv
-  int hidden_kernel = 3;  // kernel of every cell's hidden-state conv
-  int iterations = 16;    // maximum coding iterations
-  int priming = 0;        // extra decoder steps on the first code
-  bool one_shot = false;  // x_hat_i = out_i instead of the additive update
+  int input_kernel = 3;               // kernel of every cell's input conv
+  int hidden_kernel = 3;              // kernel of every cell's hidden-state conv
+  int iterations = 16;                // maximum coding iterations
+  int priming = 0;                    // extra decoder steps on the first code
+  bool one_shot = false;              // x_hat_i = out_i instead of the additive update
   std::vector<float> residual_gains;  // g_i per iteration; empty: all 1
 
   // Residual gain of iteration i (0-based).

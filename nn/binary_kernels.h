@@ -12,15 +12,15 @@
 namespace qc {
 
 struct BinaryRowArgs {
-  const int8_t* in;      // activation under the top-left tap of output pixel 0
-  size_t row_stride;     // bytes between input rows
-  int pixel_step;        // bytes between the inputs of consecutive output pixels
-  int kernel;            // 1 or 3 (taps = kernel * kernel)
-  int groups;            // input channels / 4 (channels padded with zeros)
-  int pixels;            // output pixels in the row
-  int blocks;            // 16-row weight blocks
-  const uint64_t* masks; // [blocks][taps][groups]
-  int32_t* out;          // [pixels][blocks * 16]
+  const int8_t* in;       // activation under the top-left tap of output pixel 0
+  size_t row_stride;      // bytes between input rows
+  int pixel_step;         // bytes between the inputs of consecutive output pixels
+  int kernel;             // 1 or 3 (taps = kernel * kernel)
+  int groups;             // input channels / 4 (channels padded with zeros)
+  int pixels;             // output pixels in the row
+  int blocks;             // 16-row weight blocks
+  const uint64_t* masks;  // [blocks][taps][groups]
+  int32_t* out;           // [pixels][blocks * 16]
 };
 
 using BinaryRowKernel = void (*)(const BinaryRowArgs& args);

@@ -39,8 +39,7 @@ QC_TARGET_AVX2 void tile(const BinaryRowArgs& a, int p0, int b0) {
         const __m256i v = _mm256_set1_epi32(load_group(x + static_cast<size_t>(p) * a.pixel_step));
 #pragma GCC unroll 2
         for (int h = 0; h < 2; ++h)
-          acc[h][p] = _mm256_add_epi32(
-              acc[h][p], _mm256_madd_epi16(_mm256_maddubs_epi16(w[h], v), ones16));
+          acc[h][p] = _mm256_add_epi32(acc[h][p], _mm256_madd_epi16(_mm256_maddubs_epi16(w[h], v), ones16));
       }
     }
   }

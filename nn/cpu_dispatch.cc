@@ -47,9 +47,12 @@ Selection& selection() {
 
 const char* isa_name(Isa isa) {
   switch (isa) {
-    case Isa::kAvx512: return "avx512";
-    case Isa::kAvx2: return "avx2";
-    case Isa::kScalar: break;
+    case Isa::kAvx512:
+      return "avx512";
+    case Isa::kAvx2:
+      return "avx2";
+    case Isa::kScalar:
+      break;
   }
   return "scalar";
 }
@@ -61,8 +64,10 @@ bool cpu_supports(Isa isa) {
     case Isa::kAvx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512vnni");
-    case Isa::kAvx2: return __builtin_cpu_supports("avx2");
-    case Isa::kScalar: return true;
+    case Isa::kAvx2:
+      return __builtin_cpu_supports("avx2");
+    case Isa::kScalar:
+      return true;
   }
   return false;
 #else

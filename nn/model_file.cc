@@ -169,8 +169,7 @@ QuantLayer read_layer(Reader& r, const LayerSpec& spec) {
   if (name_length > static_cast<uint32_t>(kMaxQcmNameLength)) r.fail("layer name too long");
   const uint8_t* name = r.take(name_length);
   layer.name.assign(reinterpret_cast<const char*>(name), name_length);
-  if (layer.name != spec.name)
-    r.fail("layer '" + layer.name + "' where '" + spec.name + "' was expected");
+  if (layer.name != spec.name) r.fail("layer '" + layer.name + "' where '" + spec.name + "' was expected");
   uint32_t bases = r.u32();
   if (bases < 1 || bases > static_cast<uint32_t>(kMaxQcmBases))
     r.fail(spec.name + ": bad basis count " + std::to_string(bases));
@@ -207,9 +206,7 @@ QuantLayer read_layer(Reader& r, const LayerSpec& spec) {
 }
 
 void check_layer_shape(const LayerSpec& spec, const QuantLayer& layer) {
-  auto bad = [&](const std::string& what) {
-    throw Error("serialize_qcm: layer " + spec.name + ": " + what);
-  };
+  auto bad = [&](const std::string& what) { throw Error("serialize_qcm: layer " + spec.name + ": " + what); };
   if (layer.name != spec.name) bad("named '" + layer.name + "'");
   if (layer.bases < 1 || layer.bases > kMaxQcmBases) bad("bad basis count");
   if (layer.bits.size() != expected_words(spec, layer.bases)) bad("wrong number of weight words");

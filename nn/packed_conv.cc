@@ -11,8 +11,8 @@ namespace {
 
 // dst[o] = scale * (alpha[0][o] acc_0 + alpha[1][o] acc_1 + ...) + bias[o]
 // with acc_k = 2 * selected[k][o] - sum_q, in exactly that order.
-QC_VECTOR_CLONES void epilogue(const int32_t* selected, int32_t sum_q, const float* alpha,
-                               const float* bias, int out, int bases, float scale, float* dst) {
+QC_VECTOR_CLONES void epilogue(const int32_t* selected, int32_t sum_q, const float* alpha, const float* bias,
+                               int out, int bases, float scale, float* dst) {
   for (int o = 0; o < out; ++o) dst[o] = alpha[o] * static_cast<float>(2 * selected[o] - sum_q);
   for (int k = 1; k < bases; ++k)
     for (int o = 0; o < out; ++o)
@@ -54,8 +54,8 @@ PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeig
         const size_t index = static_cast<size_t>(i) * taps + t;  // OIHW: [in][ky][kx]
         const bool plus = (bits[index / 64] >> (index % 64)) & 1;
         if (plus)
-          masks_[(static_cast<size_t>(row / 16) * taps + t) * groups_ + i / 4] |=
-              uint64_t{1} << (4 * (row % 16) + i % 4);
+          masks_[(static_cast<size_t>(row / 16) * taps + t) * groups_ + i / 4] |= uint64_t{1}
+                                                                                  << (4 * (row % 16) + i % 4);
         if (!keep_float) continue;
         float& w = float_weights_[(static_cast<size_t>(t) * in_channels_ + i) * out_channels_ + o];
         w = w + alpha_[static_cast<size_t>(k) * out_channels_ + o] * (plus ? 1.0f : -1.0f);
@@ -67,12 +67,11 @@ template <class T>
 void PackedConv::check_input(const PaddedTensor<T>& in) const {
   if (in.channels != in_channels_ || in.border < pad())
     throw Error("conv input has " + std::to_string(in.channels) + " channels and border " +
-                std::to_string(in.border) + ", the layer needs " + std::to_string(in_channels_) +
-                " and " + std::to_string(pad()));
+                std::to_string(in.border) + ", the layer needs " + std::to_string(in_channels_) + " and " +
+                std::to_string(pad()));
 }
 
-void PackedConv::run_row(const QuantizedTensor& in, int y, float* out,
-                         std::vector<int32_t>& scratch) const {
+void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vector<int32_t>& scratch) const {
   check_input(in);
   const int width = out_size(in.width);
   const int rows = blocks_ * 16;

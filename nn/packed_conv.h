@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "nn/architecture.h"
 #include "nn/activation_tensor.h"
+#include "nn/architecture.h"
 #include "nn/model_file.h"
 
 namespace qc {
@@ -22,7 +22,8 @@ class PackedConv {
   // kDrop: int8 mode only; the dequantized float weights (32 times the
   // packed bits) are not kept, and the float run_row refuses to run.
   enum class FloatWeights { kKeep, kDrop };
-  PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeights float_weights = FloatWeights::kKeep);
+  PackedConv(const LayerSpec& spec, const QuantLayer& layer,
+             FloatWeights float_weights = FloatWeights::kKeep);
 
   int in_channels() const { return in_channels_; }
   int out_channels() const { return out_channels_; }
@@ -50,10 +51,10 @@ class PackedConv {
 
   int in_channels_, out_channels_, kernel_, stride_, bases_, blocks_, groups_;
   float input_scale_;
-  std::vector<uint64_t> masks_;      // [blocks][taps][groups], see binary_kernels.h
-  std::vector<float> alpha_;         // [bases][out]
-  std::vector<float> bias_;          // [out], zeros when the layer has none
-  std::vector<float> float_weights_; // [taps][in][out], dequantized; empty with kDrop
+  std::vector<uint64_t> masks_;       // [blocks][taps][groups], see binary_kernels.h
+  std::vector<float> alpha_;          // [bases][out]
+  std::vector<float> bias_;           // [out], zeros when the layer has none
+  std::vector<float> float_weights_;  // [taps][in][out], dequantized; empty with kDrop
 };
 
 }  // namespace qc

@@ -48,10 +48,11 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
 }
 
 template <class T>
-void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space,
-                  float scale, PaddedTensor<T>& dst, ThreadPool& pool) {
+void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space, float scale,
+                  PaddedTensor<T>& dst, ThreadPool& pool) {
   const int factor = depth_to_space ? 2 : 1;
-  if (dst.height != height * factor || dst.width != width * factor || dst.channels * factor * factor != channels)
+  if (dst.height != height * factor || dst.width != width * factor ||
+      dst.channels * factor * factor != channels)
     throw Error("store_tensor: shape mismatch");
   pool.parallel_for(dst.height, [&](int, int y) {
     if (!depth_to_space) {

@@ -33,7 +33,7 @@ class RuntimeCell {
   int width() const { return width_; }
   int channels() const { return hidden_channels_; }
   const float* h() const { return h_.data(); }  // NHWC, height x width x channels
-  size_t state_bytes() const;  // h and c; the int8 copy of h lives only during step()
+  size_t state_bytes() const;                   // h and c; the int8 copy of h lives only during step()
 
  private:
   const PackedConv& input_;
@@ -49,7 +49,7 @@ class RuntimeCell {
 // with `scale` for int8. With depth_to_space, src is the h x w x 4c tensor
 // whose pixel shuffle (torch semantics) is stored at 2h x 2w x c.
 template <class T>
-void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space,
-                  float scale, PaddedTensor<T>& dst, ThreadPool& pool);
+void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space, float scale,
+                  PaddedTensor<T>& dst, ThreadPool& pool);
 
 }  // namespace qc

@@ -58,7 +58,6 @@ void for_each_row(const PackedConv& conv, const PaddedTensor<T>& in, ThreadPool&
   });
 }
 
-
 }  // namespace
 
 struct EncoderState::Impl {
@@ -125,8 +124,8 @@ class Encoder : public EncoderState::Impl {
       PaddedTensor<T>& next = k < 2 ? cell_in_[k + 1] : code_in_;
       next.allocate();
       const float scale = k < 2 ? cells_[k + 1].input().input_scale() : binarizer_.input_scale();
-      store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), false,
-                   scale, next, pool);
+      store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), false, scale,
+                   next, pool);
     }
     const int codes = binarizer_.out_channels();
     const size_t code_plane = static_cast<size_t>(code_in_.height) * code_in_.width;
@@ -213,8 +212,8 @@ class Decoder : public DecoderState::Impl {
         PaddedTensor<T>& next = k < 3 ? cell_in_[k + 1] : out_in_;
         next.allocate();
         const float scale = k < 3 ? cells_[k + 1].input().input_scale() : out_.input_scale();
-        store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), true,
-                     scale, next, pool);
+        store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), true, scale,
+                     next, pool);
       }
     const size_t plane = static_cast<size_t>(height_) * width_;
     const float gain = net_.config().gain(iteration_);

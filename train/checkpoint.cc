@@ -11,8 +11,14 @@ namespace {
 
 torch::Tensor encode_arch(CodecNet& model) {
   const ArchConfig& c = model->config();
-  std::vector<int64_t> v = {static_cast<int64_t>(c.cell), c.enc_conv, c.code_channels, c.dec_conv,
-                            c.input_kernel, c.hidden_kernel, c.iterations, c.priming};
+  std::vector<int64_t> v = {static_cast<int64_t>(c.cell),
+                            c.enc_conv,
+                            c.code_channels,
+                            c.dec_conv,
+                            c.input_kernel,
+                            c.hidden_kernel,
+                            c.iterations,
+                            c.priming};
   v.insert(v.end(), std::begin(c.enc_cells), std::end(c.enc_cells));
   v.insert(v.end(), std::begin(c.dec_cells), std::end(c.dec_cells));
   for (size_t i = 0; i < model->specs().size(); ++i) v.push_back(model->bases(i));
@@ -21,8 +27,7 @@ torch::Tensor encode_arch(CodecNet& model) {
 }
 
 // `reconstruction` holds the optional one_shot and residual_gains entries.
-CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction,
-                     const std::string& path) {
+CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction, const std::string& path) {
   auto v = t.to(torch::kInt64).contiguous();
   const int64_t* p = v.data_ptr<int64_t>();
   const int64_t fixed = 8 + 3 + 4;
@@ -177,8 +182,7 @@ TrainProgress load_training_state(const std::string& path, torch::optim::Optimiz
   archive.read("rng", rng);
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   generator.set_state(rng);
-  return {step.item<int64_t>(), wall.item<double>(), beta.item<double>(),
-          binarizing.item<int64_t>() != 0};
+  return {step.item<int64_t>(), wall.item<double>(), beta.item<double>(), binarizing.item<int64_t>() != 0};
 }
 
 }  // namespace qc

@@ -1,17 +1,18 @@
 // `qcodec-train export`: binary bases and scales from a checkpoint, activation
 // scales calibrated on real crops, written as a .qcm runtime model.
+#include "train/export.h"
+
 #include <torch/torch.h>
 
 #include <cstdio>
 
 #include "base/error.h"
 #include "base/file_io.h"
+#include "nn/model_file.h"
 #include "train/checkpoint.h"
-#include "train/export.h"
 #include "train/loss.h"
 #include "train/train_data.h"
 #include "train/trainer.h"
-#include "nn/model_file.h"
 
 namespace qc {
 namespace {
@@ -43,8 +44,7 @@ QcmModel to_qcm(CodecNet& model, const std::vector<float>& input_absmax) {
     layer.name = s.name;
     layer.bases = model->bases(i);
     auto signs = b.signs.to(torch::kCPU, torch::kFloat).contiguous();
-    layer.bits = pack_sign_rows(signs.data_ptr<float>(),
-                                static_cast<size_t>(layer.bases) * s.out_channels,
+    layer.bits = pack_sign_rows(signs.data_ptr<float>(), static_cast<size_t>(layer.bases) * s.out_channels,
                                 static_cast<size_t>(s.in_channels) * s.kernel * s.kernel);
     auto alpha = b.alpha.to(torch::kCPU, torch::kFloat).contiguous();
     layer.alpha.assign(alpha.data_ptr<float>(), alpha.data_ptr<float>() + alpha.numel());

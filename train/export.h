@@ -2,8 +2,8 @@
 #pragma once
 #include <vector>
 
-#include "train/train_model.h"
 #include "nn/model_file.h"
+#include "train/train_model.h"
 
 namespace qc {
 

@@ -27,8 +27,7 @@ torch::Tensor local_ssim(const torch::Tensor& a, const torch::Tensor& b) {
 
 // L1 per pixel, weighted by a map that grows where local SSIM is low
 // (normalised to mean 1 per image, no gradient through the weights).
-torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x_hat,
-                                  bool ssim_weighted) {
+torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x_hat, bool ssim_weighted) {
   auto l1 = (x - x_hat).abs().mean(1, true);
   if (!ssim_weighted) return l1.mean();
   torch::Tensor weight;

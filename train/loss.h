@@ -19,8 +19,7 @@ constexpr int kValidationSide = 192;  // 5 MS-SSIM scales need >= 161 px
 torch::Tensor local_ssim(const torch::Tensor& a, const torch::Tensor& b);
 
 // SSIM-weighted L1 (or plain L1) of a reconstruction, as in docs/DESIGN.md.
-torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x_hat,
-                                  bool ssim_weighted);
+torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x_hat, bool ssim_weighted);
 
 struct Validation {
   double loss = 0;

@@ -8,8 +8,8 @@
 #include "base/error.h"
 #include "image/image_io.h"
 #include "metrics/metrics.h"
-#include "train/checkpoint.h"
 #include "nn/runtime_graph.h"
+#include "train/checkpoint.h"
 #include "train/train_data.h"
 
 namespace qc {

@@ -65,8 +65,8 @@ torch::Tensor TrainingSet::sample(int batch, int crop) const {
   const double total = cumulative_area_.back();
   for (int n = 0; n < batch; ++n) {
     double pick = torch::rand({1}).item<double>() * total;
-    size_t idx = std::upper_bound(cumulative_area_.begin(), cumulative_area_.end(), pick) -
-                 cumulative_area_.begin();
+    size_t idx =
+        std::upper_bound(cumulative_area_.begin(), cumulative_area_.end(), pick) - cumulative_area_.begin();
     const torch::Tensor& img = train_[std::min(idx, train_.size() - 1)];
     const int64_t h = img.size(1), w = img.size(2);
     // Box downscale by 1/scale: crop a larger window, then area-average it.
@@ -78,9 +78,8 @@ torch::Tensor TrainingSet::sample(int batch, int crop) const {
     auto c = img.slice(1, y, y + window).slice(2, x, x + window).to(torch::kFloat).unsqueeze(0);
     if (window != crop) {
       namespace F = torch::nn::functional;
-      c = F::interpolate(c, F::InterpolateFuncOptions()
-                                .size(std::vector<int64_t>{crop, crop})
-                                .mode(torch::kArea));
+      c = F::interpolate(
+          c, F::InterpolateFuncOptions().size(std::vector<int64_t>{crop, crop}).mode(torch::kArea));
     }
     if (torch::rand({1}).item<double>() < 0.5) c = c.flip({3});
     if (torch::rand({1}).item<double>() < 0.5) c = c.flip({2});

@@ -81,8 +81,7 @@ CodecNetImpl::Weights CodecNetImpl::quantized_weights() {
   out.regulariser = torch::zeros({}, weights_[0].options());
   for (size_t i = 0; i < weights_.size(); ++i) {
     QuantizedWeight q = quantizer_->quantize(weights_[i], layer_bases_[i]);
-    out.conv_w.push_back(
-        q.effective.to(compute_dtype_).contiguous(torch::MemoryFormat::ChannelsLast));
+    out.conv_w.push_back(q.effective.to(compute_dtype_).contiguous(torch::MemoryFormat::ChannelsLast));
     out.conv_b.push_back(biases_[i].defined() ? biases_[i].to(compute_dtype_) : torch::Tensor());
     out.regulariser = out.regulariser + q.regulariser;
   }
@@ -96,13 +95,12 @@ CodecNetImpl::Weights CodecNetImpl::quantized_weights() {
 torch::Tensor CodecNetImpl::conv(const Weights& w, size_t layer, const torch::Tensor& x) const {
   const LayerSpec& s = specs_[layer];
   if (observer_) observer_(layer, x);
-  auto y = torch::conv2d(x.to(compute_dtype_), w.conv_w[layer], w.conv_b[layer], s.stride,
-                         s.kernel / 2);
+  auto y = torch::conv2d(x.to(compute_dtype_), w.conv_w[layer], w.conv_b[layer], s.stride, s.kernel / 2);
   return y.to(torch::kFloat);
 }
 
-torch::Tensor CodecNetImpl::cell(const Weights& w, const CellLayers& layers,
-                                 const torch::Tensor& x, RecurrentState& state, size_t slot) const {
+torch::Tensor CodecNetImpl::cell(const Weights& w, const CellLayers& layers, const torch::Tensor& x,
+                                 RecurrentState& state, size_t slot) const {
   auto gi = conv(w, layers.input, x);
   torch::Tensor& h = state.h[slot];
   if (!h.defined()) {
@@ -127,8 +125,8 @@ torch::Tensor CodecNetImpl::cell(const Weights& w, const CellLayers& layers,
   return h;
 }
 
-torch::Tensor CodecNetImpl::encode(const Weights& w, const torch::Tensor& residual,
-                                   RecurrentState& state, Binarization binarization) const {
+torch::Tensor CodecNetImpl::encode(const Weights& w, const torch::Tensor& residual, RecurrentState& state,
+                                   Binarization binarization) const {
   auto e = conv(w, enc_conv_, residual);
   for (size_t k = 0; k < enc_cells_.size(); ++k) e = cell(w, enc_cells_[k], e, state, k);
   auto t = torch::tanh(conv(w, binarizer_, e));
@@ -140,8 +138,7 @@ torch::Tensor CodecNetImpl::encode(const Weights& w, const torch::Tensor& residu
   return torch::where(t >= 0, 1.0, -1.0).to(t.dtype());
 }
 
-torch::Tensor CodecNetImpl::decode(const Weights& w, const torch::Tensor& bits,
-                                   RecurrentState& state) const {
+torch::Tensor CodecNetImpl::decode(const Weights& w, const torch::Tensor& bits, RecurrentState& state) const {
   auto d = conv(w, dec_conv_, bits);
   for (size_t k = 0; k < dec_cells_.size(); ++k) {
     d = torch::pixel_shuffle(cell(w, dec_cells_[k], d, state, k), 2);
@@ -207,7 +204,8 @@ CodecNet widen(CodecNetImpl& narrow, const ArchConfig& wide) {
       rows.slice(1, 0, a.in_channels)
           .copy_(narrow.latent_weight(i).slice(0, g * old_block, (g + 1) * old_block));
       if (b.bias) {
-        out->bias(i).slice(0, g * new_block, g * new_block + old_block)
+        out->bias(i)
+            .slice(0, g * new_block, g * new_block + old_block)
             .copy_(narrow.bias(i).slice(0, g * old_block, (g + 1) * old_block));
       }
     }

@@ -14,8 +14,8 @@ torch::Tensor channel_scale(const torch::Tensor& w) {
 // Least-squares alpha (bases x O) for fixed signs (bases x O x N) and
 // weights (O x N): solves the K x K normal equations per output channel.
 torch::Tensor fit_alpha(const torch::Tensor& signs, const torch::Tensor& w) {
-  auto b = signs.permute({1, 2, 0});                         // O x N x K
-  auto gram = torch::matmul(b.transpose(1, 2), b);          // O x K x K
+  auto b = signs.permute({1, 2, 0});                            // O x N x K
+  auto gram = torch::matmul(b.transpose(1, 2), b);              // O x K x K
   auto rhs = torch::matmul(b.transpose(1, 2), w.unsqueeze(2));  // O x K x 1
   auto ridge = torch::eye(signs.size(0), w.options()).mul(1e-6 * w.size(1));
   return torch::linalg::solve(gram + ridge, rhs, true).squeeze(2).transpose(0, 1);
@@ -41,8 +41,8 @@ torch::Tensor mix_filters(const torch::Tensor& latent, const torch::Tensor& quan
   torch::Tensor mask;
   {
     torch::NoGradGuard no_grad;
-    auto error = (quantized - latent).abs().flatten(1).sum(1) /
-                 latent.abs().flatten(1).sum(1).clamp_min(1e-12);
+    auto error =
+        (quantized - latent).abs().flatten(1).sum(1) / latent.abs().flatten(1).sum(1).clamp_min(1e-12);
     auto chosen = torch::multinomial(1.0 / (error + 1e-6), picked, /*replacement=*/false);
     mask = torch::zeros({filters}, torch::kBool).to(latent.device()).index_fill_(0, chosen, true);
   }

@@ -28,7 +28,7 @@ namespace qc {
 enum class QuantMode { kFloat, kQuantNet, kAlq };
 
 struct QuantizedWeight {
-  torch::Tensor effective;  // same shape as the latent weight
+  torch::Tensor effective;    // same shape as the latent weight
   torch::Tensor regulariser;  // scalar, 0 when not applicable
 };
 

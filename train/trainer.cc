@@ -21,7 +21,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kTileCodes = 2;         // stopping masks per 2x2 code positions (32x32 px)
+constexpr int kTileCodes = 2;  // stopping masks per 2x2 code positions (32x32 px)
 
 // Random per-tile stopping: a share of the tiles stops at a random iteration
 // (0: no bits at all), after which its bits are zero, so the decoder learns
@@ -32,9 +32,9 @@ constexpr int kTileCodes = 2;         // stopping masks per 2x2 code positions (
 // decoder sees the mixes that rate control makes (with independent stops
 // they are rare, and topping a uniform allocation up by an iteration on
 // some tiles decoded worse than not spending the bits).
-std::vector<torch::Tensor> random_keep_masks(int64_t batch, int64_t rows, int64_t cols,
-                                             int iterations, double probability,
-                                             double allocation_share, const torch::Device& device) {
+std::vector<torch::Tensor> random_keep_masks(int64_t batch, int64_t rows, int64_t cols, int iterations,
+                                             double probability, double allocation_share,
+                                             const torch::Device& device) {
   const int64_t ty = (rows + kTileCodes - 1) / kTileCodes, tx = (cols + kTileCodes - 1) / kTileCodes;
   auto stop = torch::randint(0, iterations + 1, {batch, 1, ty, tx});
   auto stopping = torch::rand({batch, 1, ty, tx}) < probability;
@@ -193,7 +193,7 @@ void train(const TrainOptions& o) {
   if (o.target_bits > 0 && !o.alq) throw Error("--target-bits needs --alq");
 
   if (o.resume && !o.grow_from.empty()) throw Error("--grow-from starts a new run: not with --resume");
-  CodecNet model = o.resume               ? load_model(checkpoint)
+  CodecNet model = o.resume              ? load_model(checkpoint)
                    : o.grow_from.empty() ? CodecNet(o.arch)
                                          : widen(*load_model(o.grow_from), o.arch);
   model->extend_iterations(o.extend_iterations);
@@ -257,15 +257,15 @@ void train(const TrainOptions& o) {
   auto validate_and_log = [&] {
     if (!validation.defined() || validated_step == progress.step) return;
     validated_step = progress.step;
-    Validation v = validate(model, validation, model->config().iterations, o.ssim_weighted,
-                            progress.binarizing, device);
+    Validation v =
+        validate(model, validation, model->config().iterations, o.ssim_weighted, progress.binarizing, device);
     const int at_025 = std::min<int>(2, v.msssim.size()) - 1, at_1 = std::min<int>(8, v.msssim.size()) - 1;
     std::fprintf(stderr,
                  "validation step %lld (%s weights): loss %.5f msssim %.4f @0.25 %.4f @1 %.4f @%.2f bpp; "
                  "psnr %.2f / %.2f / %.2f dB\n",
                  static_cast<long long>(progress.step), progress.binarizing ? "binary" : "float", v.loss,
-                 v.msssim[at_025], v.msssim[at_1], v.msssim.back(), 0.125 * v.msssim.size(),
-                 v.psnr[at_025], v.psnr[at_1], v.psnr.back());
+                 v.msssim[at_025], v.msssim[at_1], v.msssim.back(), 0.125 * v.msssim.size(), v.psnr[at_025],
+                 v.psnr[at_1], v.psnr.back());
     log << progress.step << "," << progress.wall_seconds << "," << loss_sum / std::max(1, loss_count) << ","
         << progress.beta << "," << progress.binarizing << "," << v.loss << "," << v.msssim[at_025] << ","
         << v.msssim[at_1] << "," << v.msssim.back() << "," << v.psnr[at_025] << "," << v.psnr[at_1] << ","
@@ -296,8 +296,8 @@ void train(const TrainOptions& o) {
 
     const int iterations = unrolled_iterations(o, step);
     auto x = data.sample(o.batch, o.crop).to(device);
-    auto keep = random_keep_masks(o.batch, o.crop / 16, o.crop / 16, iterations,
-                                  o.mask_probability, o.allocation_masks, device);
+    auto keep = random_keep_masks(o.batch, o.crop / 16, o.crop / 16, iterations, o.mask_probability,
+                                  o.allocation_masks, device);
     auto result = model->forward(x, iterations, keep, Binarization::kStochastic);
     std::vector<torch::Tensor> losses;
     for (const auto& x_hat : result.reconstructions) {
@@ -344,8 +344,8 @@ void train(const TrainOptions& o) {
       last_report = Clock::now();
     }
     if (progress.step % o.validate_every == 0 || last) validate_and_log();
-    if (std::chrono::duration<double>(Clock::now() - last_checkpoint).count() >
-            o.checkpoint_minutes * 60 || last) {
+    if (std::chrono::duration<double>(Clock::now() - last_checkpoint).count() > o.checkpoint_minutes * 60 ||
+        last) {
       save_checkpoint(checkpoint, model, optimizer, progress);
       last_checkpoint = Clock::now();
     }

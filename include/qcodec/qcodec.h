@@ -43,15 +43,15 @@ QC_API int qc_version(void);
 
 typedef enum {
   QC_OK = 0,
-  QC_INVALID_ARGUMENT = 1,     /* a null pointer, a bad size, no target, ... */
-  QC_CORRUPT = 2,              /* the bytes are not a valid .qc (or .qcm) file */
-  QC_TRUNCATED = 3,            /* the file ends early */
-  QC_WRONG_MODEL = 4,          /* the file was made by another model */
-  QC_UNSUPPORTED_VERSION = 5,  /* a newer file format than this library reads */
-  QC_OVER_LIMIT = 6,           /* beyond a size limit */
+  QC_INVALID_ARGUMENT = 1,    /* a null pointer, a bad size, no target, ... */
+  QC_CORRUPT = 2,             /* the bytes are not a valid .qc (or .qcm) file */
+  QC_TRUNCATED = 3,           /* the file ends early */
+  QC_WRONG_MODEL = 4,         /* the file was made by another model */
+  QC_UNSUPPORTED_VERSION = 5, /* a newer file format than this library reads */
+  QC_OVER_LIMIT = 6,          /* beyond a size limit */
   QC_OUT_OF_MEMORY = 7,
-  QC_IO_ERROR = 8,             /* a file could not be read */
-  QC_BUFFER_TOO_SMALL = 9      /* qc_decode_into: the caller's buffer */
+  QC_IO_ERROR = 8,        /* a file could not be read */
+  QC_BUFFER_TOO_SMALL = 9 /* qc_decode_into: the caller's buffer */
 } qc_status;
 
 /* The last failure's message on this thread ("" if none). Valid until the
@@ -91,9 +91,9 @@ typedef struct {
 QC_API void qc_encode_options_init(qc_encode_options* options);
 
 /* Encodes width x height pixels to a .qc file in *out (qc_free it). */
-QC_API qc_status qc_encode(const qc_model* model, const uint8_t* pixels, int width, int height,
-                           int stride, qc_layout layout, const qc_encode_options* options,
-                           uint8_t** out, size_t* out_size);
+QC_API qc_status qc_encode(const qc_model* model, const uint8_t* pixels, int width, int height, int stride,
+                           qc_layout layout, const qc_encode_options* options, uint8_t** out,
+                           size_t* out_size);
 
 typedef struct {
   int threads;        /* 0: all cores */
@@ -120,17 +120,17 @@ QC_API qc_status qc_decode(const qc_model* model, const uint8_t* data, size_t si
  * apart; the layout is the file's (qc_get_info). QC_BUFFER_TOO_SMALL, with
  * nothing written, when it does not fit. */
 QC_API qc_status qc_decode_into(const qc_model* model, const uint8_t* data, size_t size,
-                                const qc_decode_options* options, uint8_t* buffer,
-                                size_t buffer_size, int stride);
+                                const qc_decode_options* options, uint8_t* buffer, size_t buffer_size,
+                                int stride);
 
 typedef struct {
   int format_version;
   int width, height;
   qc_layout layout;
-  int iterations;           /* the largest tile count */
+  int iterations; /* the largest tile count */
   uint64_t model_fingerprint;
-  size_t file_bytes;        /* the whole file (a prefix may have fewer) */
-  int complete_iterations;  /* of the bytes given (accept_prefix) */
+  size_t file_bytes;       /* the whole file (a prefix may have fewer) */
+  int complete_iterations; /* of the bytes given (accept_prefix) */
 } qc_info;
 
 /* Reads the header only (no model needed). accept_prefix as for decoding. */

@@ -1,8 +1,6 @@
 // The C API through the shared library, as an application sees it: round
 // trips in every layout with a stride, prefixes, and a status code (and a
 // message) for each kind of failure.
-#include "qcodec/qcodec.h"
-
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -13,6 +11,7 @@
 #include "nn/architecture.h"
 #include "nn/model_file.h"
 #include "nn/random_model.h"
+#include "qcodec/qcodec.h"
 #include "tests/nn/small_network.h"
 
 namespace {
@@ -32,11 +31,13 @@ std::vector<uint8_t> small_model_bytes(uint64_t seed) {
 std::vector<uint8_t> strided_pixels(int width, int height, int channels, int stride) {
   std::vector<uint8_t> p(static_cast<size_t>(stride) * height, 0xEE);
   for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width * channels; ++x) p[static_cast<size_t>(y) * stride + x] = static_cast<uint8_t>(x * 7 + y * 3);
+    for (int x = 0; x < width * channels; ++x)
+      p[static_cast<size_t>(y) * stride + x] = static_cast<uint8_t>(x * 7 + y * 3);
   return p;
 }
 
-std::vector<uint8_t> encode_iterations(const qc_model* model, int width, int height, qc_layout layout, int n) {
+std::vector<uint8_t> encode_iterations(const qc_model* model, int width, int height, qc_layout layout,
+                                       int n) {
   const int stride = width * layout + 5;
   const std::vector<uint8_t> pixels = strided_pixels(width, height, layout, stride);
   qc_encode_options o;
@@ -45,7 +46,8 @@ std::vector<uint8_t> encode_iterations(const qc_model* model, int width, int hei
   o.threads = 1;
   uint8_t* out = nullptr;
   size_t size = 0;
-  EXPECT_EQ(qc_encode(model, pixels.data(), width, height, stride, layout, &o, &out, &size), QC_OK) << qc_last_error();
+  EXPECT_EQ(qc_encode(model, pixels.data(), width, height, stride, layout, &o, &out, &size), QC_OK)
+      << qc_last_error();
   std::vector<uint8_t> bytes(out, out + size);
   qc_free(out);
   return bytes;
@@ -76,7 +78,9 @@ TEST(CApi, RoundTripsEveryLayoutWithAStride) {
     // The same pixels into a caller's buffer with a wider stride.
     const int stride = 37 * layout + 3;
     std::vector<uint8_t> buffer(static_cast<size_t>(stride) * 21, 0xAB);
-    ASSERT_EQ(qc_decode_into(h.model, file.data(), file.size(), nullptr, buffer.data(), buffer.size(), stride), QC_OK);
+    ASSERT_EQ(
+        qc_decode_into(h.model, file.data(), file.size(), nullptr, buffer.data(), buffer.size(), stride),
+        QC_OK);
     for (int y = 0; y < 21; ++y) {
       ASSERT_EQ(0, std::memcmp(buffer.data() + y * stride, image.pixels + y * 37 * layout, 37 * layout));
       EXPECT_EQ(buffer[y * stride + 37 * layout], 0xAB) << "nothing past the row";
@@ -126,7 +130,8 @@ TEST(CApi, EachFailureHasItsStatusAndAMessage) {
   flipped[flipped.size() / 2] ^= 1;
   EXPECT_EQ(qc_decode(h.model, flipped.data(), flipped.size(), nullptr, &image), QC_CORRUPT);
   uint8_t small[16];
-  EXPECT_EQ(qc_decode_into(h.model, file.data(), file.size(), nullptr, small, sizeof small, 120), QC_BUFFER_TOO_SMALL);
+  EXPECT_EQ(qc_decode_into(h.model, file.data(), file.size(), nullptr, small, sizeof small, 120),
+            QC_BUFFER_TOO_SMALL);
   qc_model* model = nullptr;
   EXPECT_EQ(qc_model_from_memory(file.data(), file.size(), &model), QC_CORRUPT);
   EXPECT_EQ(model, nullptr);
@@ -138,8 +143,10 @@ TEST(CApi, EachFailureHasItsStatusAndAMessage) {
   size_t size;
   EXPECT_EQ(qc_encode(h.model, pixel, 1, 1, 3, QC_RGB, &o, &out, &size), QC_INVALID_ARGUMENT);
   o.iterations = 1;
-  EXPECT_EQ(qc_encode(h.model, pixel, 1, 1, 2, QC_RGB, &o, &out, &size), QC_INVALID_ARGUMENT) << "stride < row";
-  EXPECT_EQ(qc_encode(h.model, pixel, 1, 1, 3, static_cast<qc_layout>(5), &o, &out, &size), QC_INVALID_ARGUMENT);
+  EXPECT_EQ(qc_encode(h.model, pixel, 1, 1, 2, QC_RGB, &o, &out, &size), QC_INVALID_ARGUMENT)
+      << "stride < row";
+  EXPECT_EQ(qc_encode(h.model, pixel, 1, 1, 3, static_cast<qc_layout>(5), &o, &out, &size),
+            QC_INVALID_ARGUMENT);
   const std::vector<uint8_t> wide(40000 * 3);
   EXPECT_EQ(qc_encode(h.model, wide.data(), 40000, 1, 40000 * 3, QC_RGB, &o, &out, &size), QC_OVER_LIMIT);
   o.effort = 99;
@@ -159,14 +166,16 @@ TEST(CApi, TheBuiltInModelReachesARate) {
   o.progress_user = &calls;
   uint8_t* out;
   size_t size;
-  ASSERT_EQ(qc_encode(h.model, pixels.data(), 64, 64, 64 * 3, QC_RGB, &o, &out, &size), QC_OK) << qc_last_error();
+  ASSERT_EQ(qc_encode(h.model, pixels.data(), 64, 64, 64 * 3, QC_RGB, &o, &out, &size), QC_OK)
+      << qc_last_error();
   EXPECT_LE(size * 8 / (64.0 * 64), 1.01);
   EXPECT_GT(calls, 0);
   const std::vector<uint8_t> fast(out, out + size);
   qc_free(out);
   // A higher effort: another file at the rate, read by the same decoder.
   o.effort = 2;
-  ASSERT_EQ(qc_encode(h.model, pixels.data(), 64, 64, 64 * 3, QC_RGB, &o, &out, &size), QC_OK) << qc_last_error();
+  ASSERT_EQ(qc_encode(h.model, pixels.data(), 64, 64, 64 * 3, QC_RGB, &o, &out, &size), QC_OK)
+      << qc_last_error();
   EXPECT_LE(size * 8 / (64.0 * 64), 1.01);
   EXPECT_NE(std::vector<uint8_t>(out, out + size), fast);
   qc_image image;

@@ -48,8 +48,7 @@ TEST(ReadFile, EmptyFileGivesNoBytes) {
 TEST(ReadFile, MissingFileNamesPathAndCause) {
   TempDir dir;
   std::string path = dir.file("missing");
-  EXPECT_EQ(error_of([&] { read_file(path, 100); }),
-            path + ": cannot open: No such file or directory");
+  EXPECT_EQ(error_of([&] { read_file(path, 100); }), path + ": cannot open: No such file or directory");
   EXPECT_EQ(testing::kind_of([&] { read_file(path, 100); }), ErrorKind::kIo);
 }
 
@@ -70,8 +69,7 @@ TEST(ReadFile, RefusesDirectory) {
 TEST(ReadFile, RefusesFifoWithoutWaitingForWriter) {
   TempDir dir;
   ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);
-  EXPECT_EQ(error_of([&] { read_file(dir.file("fifo"), 100); }),
-            dir.file("fifo") + ": not a regular file");
+  EXPECT_EQ(error_of([&] { read_file(dir.file("fifo"), 100); }), dir.file("fifo") + ": not a regular file");
 }
 
 TEST(WriteFileAtomic, WritesContentAndLeavesNoTemporaryFile) {
@@ -103,8 +101,7 @@ TEST(WriteFileAtomic, RefusesToOverwriteWithoutPermission) {
 TEST(WriteFileAtomic, RefusesDanglingSymlinkWithoutPermission) {
   TempDir dir;
   ASSERT_EQ(::symlink(dir.file("nowhere").c_str(), dir.file("link").c_str()), 0);
-  EXPECT_NE(error_of([&] { write_file_atomic(dir.file("link"), bytes("x"), Overwrite::kRefuse); }),
-            "");
+  EXPECT_NE(error_of([&] { write_file_atomic(dir.file("link"), bytes("x"), Overwrite::kRefuse); }), "");
   EXPECT_EQ(dir.entries(), Entries{"link"});
 }
 
@@ -128,8 +125,7 @@ TEST(WriteFileAtomic, TargetThatIsADirectoryFailsCleanly) {
   TempDir dir;
   ASSERT_EQ(::mkdir(dir.file("sub").c_str(), 0755), 0);
   write_plain(dir.file("sub/keep"), "k");
-  EXPECT_NE(error_of([&] { write_file_atomic(dir.file("sub"), bytes("x"), Overwrite::kAllow); }),
-            "");
+  EXPECT_NE(error_of([&] { write_file_atomic(dir.file("sub"), bytes("x"), Overwrite::kAllow); }), "");
   EXPECT_EQ(dir.entries(), Entries{"sub"});
   EXPECT_EQ(read_plain(dir.file("sub/keep")), "k");
 }

@@ -1,9 +1,10 @@
+#include "codec/bitstream.h"
+
 #include <gtest/gtest.h>
 
 #include <optional>
 
 #include "base/error.h"
-#include "codec/bitstream.h"
 #include "tests/base/error_of.h"
 #include "tests/entropy/synthetic_codes.h"
 
@@ -12,8 +13,7 @@ namespace {
 
 constexpr uint64_t kFingerprint = 0x0123456789ABCDEFull;
 
-QcFile sample_file(uint32_t width, uint32_t height, uint32_t channels, int iterations,
-                   uint64_t seed) {
+QcFile sample_file(uint32_t width, uint32_t height, uint32_t channels, int iterations, uint64_t seed) {
   QcFile f;
   f.width = width;
   f.height = height;
@@ -97,7 +97,8 @@ TEST(Bitstream, StoresOnlyTheIterationsUsed) {
   EXPECT_EQ(h.total_bytes, bytes.size());
   // Fixed header 33, six stream sizes, two checksums.
   EXPECT_EQ(h.table_bytes, 6u);
-  EXPECT_EQ(h.payload_bytes + h.map_bytes + h.alpha_bytes + container::kFixedHeaderBytes + 6 + 8, bytes.size());
+  EXPECT_EQ(h.payload_bytes + h.map_bytes + h.alpha_bytes + container::kFixedHeaderBytes + 6 + 8,
+            bytes.size());
 }
 
 TEST(Bitstream, RefusesInconsistentInputToWrite) {
@@ -212,8 +213,8 @@ TEST(Bitstream, AnyPrefixPastTheHeadReadsItsCompleteIterations) {
     const QcFile part = read_qc(cut.data(), cut.size(), kFingerprint, "f.qc", prefix);
     ASSERT_EQ(part.codes.iterations, complete) << n;
     EXPECT_EQ(part.map.counts, f.map.capped(complete).counts);
-    EXPECT_EQ(part.codes.bits, std::vector<uint8_t>(f.codes.bits.begin(),
-                                                    f.codes.bits.begin() + part.codes.bits.size()));
+    EXPECT_EQ(part.codes.bits,
+              std::vector<uint8_t>(f.codes.bits.begin(), f.codes.bits.begin() + part.codes.bits.size()));
     EXPECT_EQ(part.alpha, f.alpha);
   }
 }
@@ -261,7 +262,8 @@ TEST(Bitstream, RefusesABrokenIterationTable) {
   }
   // A varint that never ends.
   std::vector<uint8_t> endless = good;
-  for (size_t i = container::kFixedHeaderBytes; i < container::kFixedHeaderBytes + h.table_bytes; ++i) endless[i] = 0xFF;
+  for (size_t i = container::kFixedHeaderBytes; i < container::kFixedHeaderBytes + h.table_bytes; ++i)
+    endless[i] = 0xFF;
   reseal(endless, h.head_bytes);
   EXPECT_NE(error_of(endless).find("corrupt"), std::string::npos) << error_of(endless);
 }

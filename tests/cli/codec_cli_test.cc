@@ -1,11 +1,10 @@
 // End-to-end tests of `qcodec encode`, `decode`, `trim` and `info` on the built
 // binary, with a small random model passed by --model.
 #include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "base/file_io.h"
 #include "image/image_io.h"
@@ -177,18 +176,21 @@ TEST_F(CodecCli, DashIsStandardInputAndOutput) {
   std::string image = copy_of_image("s.png");
   const std::string shell = std::string(QCODEC) + " ";
   const std::string model = " --model " + model_;
-  ProgramResult enc = run_program({"/bin/sh", "-c", shell + "encode - -o - --iterations 3" + model + " < " +
-                                                        image + " > " + dir_.file("s.qc")});
+  ProgramResult enc = run_program(
+      {"/bin/sh", "-c",
+       shell + "encode - -o - --iterations 3" + model + " < " + image + " > " + dir_.file("s.qc")});
   ASSERT_EQ(enc.exit_code, 0) << enc.err;
   EXPECT_NE(enc.err.find("standard input -> -"), std::string::npos) << "the summary goes to stderr";
-  ProgramResult dec = run_program({"/bin/sh", "-c", shell + "decode - -o -" + model + " < " +
-                                                        dir_.file("s.qc") + " > " + dir_.file("s2.png")});
+  ProgramResult dec = run_program(
+      {"/bin/sh", "-c",
+       shell + "decode - -o -" + model + " < " + dir_.file("s.qc") + " > " + dir_.file("s2.png")});
   ASSERT_EQ(dec.exit_code, 0) << dec.err;
   EXPECT_EQ(read_image(dir_.file("s2.png")).image.width, 67);
   ASSERT_EQ(qcodec({"decode", dir_.file("s.qc"), "-o", dir_.file("s3.png")}).exit_code, 0);
   EXPECT_EQ(read_file(dir_.file("s2.png"), 1 << 20), read_file(dir_.file("s3.png"), 1 << 20));
   // Standard input has no name to derive an output name from.
-  ProgramResult unnamed = run_program({"/bin/sh", "-c", shell + "decode -" + model + " < " + dir_.file("s.qc")});
+  ProgramResult unnamed =
+      run_program({"/bin/sh", "-c", shell + "decode -" + model + " < " + dir_.file("s.qc")});
   EXPECT_EQ(unnamed.exit_code, 1);
   EXPECT_NE(unnamed.err.find("needs -o"), std::string::npos) << unnamed.err;
 }
@@ -202,7 +204,8 @@ TEST_F(CodecCli, DecodesAPrefixByIterationsRateOrTruncatedBytes) {
   ASSERT_EQ(j["bytes_through_iteration"].size(), 5u);
   const size_t two = j["bytes_through_iteration"][1].get<size_t>();
 
-  ProgramResult by_count = qcodec({"decode", dir_.file("p.qc"), "--iterations", "2", "-o", dir_.file("a.png")});
+  ProgramResult by_count =
+      qcodec({"decode", dir_.file("p.qc"), "--iterations", "2", "-o", dir_.file("a.png")});
   ASSERT_EQ(by_count.exit_code, 0) << by_count.err;
   EXPECT_NE(by_count.out.find("2 of 5 iterations"), std::string::npos) << by_count.out;
   const std::string rate = std::to_string(j["bpp_through_iteration"][1].get<double>() * 1.0001);
@@ -249,10 +252,12 @@ TEST_F(CodecCli, TrimLowersTheRateAndRefusesToRaiseIt) {
 TEST_F(CodecCli, AnUnknownKernelChoiceIsAOneLineError) {
   std::string image = copy_of_image("isa.png");
   for (const char* isa : {"amx", "bogus"}) {
-    ProgramResult r = run_program({"/bin/sh", "-c", std::string("QC_ISA=") + isa + " " + QCODEC +
-                                                        " encode " + image + " --iterations 1 -f --model " + model_});
+    ProgramResult r = run_program({"/bin/sh", "-c",
+                                   std::string("QC_ISA=") + isa + " " + QCODEC + " encode " + image +
+                                       " --iterations 1 -f --model " + model_});
     EXPECT_EQ(r.exit_code, 1) << isa << ": " << r.err;
-    EXPECT_EQ(r.err, std::string("qcodec: QC_ISA=") + isa + ": unknown (use scalar, avx2 or avx512, or leave it unset)\n");
+    EXPECT_EQ(r.err, std::string("qcodec: QC_ISA=") + isa +
+                         ": unknown (use scalar, avx2 or avx512, or leave it unset)\n");
   }
 }
 

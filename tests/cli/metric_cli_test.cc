@@ -64,9 +64,11 @@ TEST(QcodecCli, HelpExplainsWithExamples) {
 }
 
 TEST(QcodecCli, UsageErrorsExitWithTwo) {
-  for (std::vector<std::string> args :
-       {std::vector<std::string>{}, {"no-such-command"}, {"metric"}, {"metric", kReference},
-        {"metric", kReference, kReference, "--no-such-flag"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{},
+                                        {"no-such-command"},
+                                        {"metric"},
+                                        {"metric", kReference},
+                                        {"metric", kReference, kReference, "--no-such-flag"}}) {
     ProgramResult result = qcodec(args);
     EXPECT_EQ(result.exit_code, 2) << ::testing::PrintToString(args);
     EXPECT_NE(result.err, "");
@@ -79,7 +81,8 @@ TEST(MetricCli, IdenticalImagesGiveInfinity) {
   EXPECT_EQ(text.out, "msssim    1.000000\nmsssim_db inf dB\npsnr      inf dB\nmsssim convention: tf\n");
   ProgramResult json = qcodec({"metric", kReference, kReference, "--json"});
   EXPECT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_EQ(json.out, "{\"msssim\": 1, \"msssim_db\": \"inf\", \"psnr\": \"inf\", \"msssim_convention\": \"tf\"}\n");
+  EXPECT_EQ(json.out,
+            "{\"msssim\": 1, \"msssim_db\": \"inf\", \"psnr\": \"inf\", \"msssim_convention\": \"tf\"}\n");
 }
 
 TEST(MetricCli, PrintsTheLibraryValues) {
@@ -107,8 +110,8 @@ TEST(MetricCli, PrintsTheLibraryValues) {
 
   ProgramResult text = qcodec({"metric", kReference, dir.file("noisy.png")});
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  ASSERT_EQ(std::sscanf(text.out.c_str(), "msssim    %lf\nmsssim_db %lf dB\npsnr      %lf dB%n",
-                        &printed[0], &printed[1], &printed[2], &length),
+  ASSERT_EQ(std::sscanf(text.out.c_str(), "msssim    %lf\nmsssim_db %lf dB\npsnr      %lf dB%n", &printed[0],
+                        &printed[1], &printed[2], &length),
             3)
       << text.out;
   EXPECT_EQ(text.out.substr(length), "\nmsssim convention: tf\n");
@@ -130,7 +133,8 @@ TEST(MetricCli, AlphaIsIgnored) {
   write_png(dir.file("rgba.png"), rgba);
   ProgramResult result = qcodec({"metric", kReference, dir.file("rgba.png"), "--json"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out, "{\"msssim\": 1, \"msssim_db\": \"inf\", \"psnr\": \"inf\", \"msssim_convention\": \"tf\"}\n");
+  EXPECT_EQ(result.out,
+            "{\"msssim\": 1, \"msssim_db\": \"inf\", \"psnr\": \"inf\", \"msssim_convention\": \"tf\"}\n");
 }
 
 TEST(MetricCli, DifferentSizesFailClearly) {
@@ -142,9 +146,9 @@ TEST(MetricCli, DifferentSizesFailClearly) {
 TEST(MetricCli, GrayAgainstColourFailsClearly) {
   TempDir dir;
   write_png(dir.file("gray.png"), Image(64, 64, 1));
-  expect_error_line(qcodec({"metric", dir.file("gray.png"), kReference}),
-                    "cannot compare gray with colour: " + dir.file("gray.png") + " is gray, " +
-                        kReference + " is colour");
+  expect_error_line(
+      qcodec({"metric", dir.file("gray.png"), kReference}),
+      "cannot compare gray with colour: " + dir.file("gray.png") + " is gray, " + kReference + " is colour");
 }
 
 TEST(MetricCli, UnreadableInputsFailClearly) {
@@ -167,7 +171,8 @@ TEST(MetricCli, OffersThePytorchConventionAndNamesIt) {
   TempDir dir;
   Image odd = read_image(std::string(QC_TEST_DATA) + "/rgb_67x45.png").image;
   Image changed = odd;
-  for (size_t i = 0; i < changed.pixels.size(); i += 7) changed.pixels[i] = static_cast<uint8_t>(changed.pixels[i] ^ 0x1F);
+  for (size_t i = 0; i < changed.pixels.size(); i += 7)
+    changed.pixels[i] = static_cast<uint8_t>(changed.pixels[i] ^ 0x1F);
   write_file_atomic(dir.file("a.png"), encode_png(odd), Overwrite::kRefuse);
   write_file_atomic(dir.file("b.png"), encode_png(changed), Overwrite::kRefuse);
   ProgramResult tf = qcodec({"metric", dir.file("a.png"), dir.file("b.png")});

@@ -14,7 +14,6 @@ struct ProgramResult {
 
 // args[0] is the program's path. Standard output goes to stdout_path when
 // given (e.g. /dev/full), else it is captured in `out`.
-ProgramResult run_program(const std::vector<std::string>& args,
-                          const std::string& stdout_path = "");
+ProgramResult run_program(const std::vector<std::string>& args, const std::string& stdout_path = "");
 
 }  // namespace qc::testing

@@ -68,10 +68,14 @@ TEST_P(AllocationRules, ExtremeBudgets) {
 INSTANTIATE_TEST_SUITE_P(Both, AllocationRules, ::testing::ValuesIn(kAllRules),
                          [](const ::testing::TestParamInfo<AllocationRule>& info) {
                            switch (info.param) {
-                             case AllocationRule::kThreshold: return "Threshold";
-                             case AllocationRule::kLagrangian: return "Lagrangian";
-                             case AllocationRule::kTopUp: return "TopUp";
-                             case AllocationRule::kUniform: break;
+                             case AllocationRule::kThreshold:
+                               return "Threshold";
+                             case AllocationRule::kLagrangian:
+                               return "Lagrangian";
+                             case AllocationRule::kTopUp:
+                               return "TopUp";
+                             case AllocationRule::kUniform:
+                               break;
                            }
                            return "Uniform";
                          });
@@ -126,7 +130,8 @@ TEST(Allocation, AllIterationsCeilingSpendsPastThePeakWithinTheBudget) {
   const uint64_t full = allocation_cost(t, std::vector<uint8_t>(t.tiles, t.iterations));
   const uint64_t peak = allocation_cost(t, std::vector<uint8_t>(t.tiles, 2));
   for (AllocationRule rule : kAllRules) {
-    EXPECT_EQ(allocate(t, full, rule, AllocationCeiling::kAllIterations), std::vector<uint8_t>(t.tiles, t.iterations))
+    EXPECT_EQ(allocate(t, full, rule, AllocationCeiling::kAllIterations),
+              std::vector<uint8_t>(t.tiles, t.iterations))
         << static_cast<int>(rule);
     const uint64_t budget = (peak + full) / 2;
     const std::vector<uint8_t> counts = allocate(t, budget, rule, AllocationCeiling::kAllIterations);

@@ -76,7 +76,8 @@ TEST(Codec, RateControlLandsInTheWindow) {
     o.bpp = bpp;
     o.threads = 1;
     o.compare_uniform = false;
-    for (AllocationRule rule : {AllocationRule::kThreshold, AllocationRule::kLagrangian, AllocationRule::kTopUp}) {
+    for (AllocationRule rule :
+         {AllocationRule::kThreshold, AllocationRule::kLagrangian, AllocationRule::kTopUp}) {
       o.rule = rule;
       EncodeResult result = encode(big, model, o);
       const double real = result.bytes.size() * 8 / pixels;

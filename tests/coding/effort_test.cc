@@ -1,15 +1,14 @@
 // Encoder effort (codec/bit_search.h): the search never scores worse than
 // the network's bits, the decoder reproduces the searched reconstruction
 // exactly, and files stay deterministic.
-#include "codec/bit_search.h"
-
 #include <gtest/gtest.h>
 
 #include "base/error.h"
+#include "codec/bit_search.h"
 #include "codec/codec.h"
 #include "codec/coding_loop.h"
-#include "image/image_io.h"
 #include "codec/planar.h"
+#include "image/image_io.h"
 #include "tests/coding/codec_fixtures.h"
 
 namespace qc {
@@ -29,8 +28,8 @@ TEST(Effort, SearchNeverRaisesTheObjectiveAndTheDecoderFollowsIt) {
 
   CodingLoop encoder(net, x.height, x.width, true);
   CodeStack codes(iterations, channels, rows, cols);
-  SearchSetup setup{{image.width, image.height, x.width, x.height, ArchConfig::kStride}, search_rounds(3), 2.0,
-                    nullptr};
+  SearchSetup setup{
+      {image.width, image.height, x.width, x.height, ArchConfig::kStride}, search_rounds(3), 2.0, nullptr};
   int iteration = 0;
   setup.rate = [&](const std::vector<int8_t>& signs) { return iteration_rate(codes, map, iteration, signs); };
   std::vector<SearchOutcome> outcomes;

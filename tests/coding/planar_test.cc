@@ -1,7 +1,8 @@
 #include "codec/planar.h"
-#include "metrics/tile_ssim.h"
 
 #include <gtest/gtest.h>
+
+#include "metrics/tile_ssim.h"
 
 namespace qc {
 namespace {

@@ -19,7 +19,8 @@ namespace {
 TileMap varied_map(const Image& image, int tile, int most, uint64_t seed) {
   const int rows = (image.height + 15) / 16, cols = (image.width + 15) / 16;
   TileMap map(tile, rows, cols, 0);
-  for (size_t t = 0; t < map.counts.size(); ++t) map.counts[t] = static_cast<uint8_t>((t * 7 + seed) % (most + 1));
+  for (size_t t = 0; t < map.counts.size(); ++t)
+    map.counts[t] = static_cast<uint8_t>((t * 7 + seed) % (most + 1));
   map.counts[0] = static_cast<uint8_t>(most);
   return map;
 }
@@ -49,7 +50,8 @@ TEST(Progressive, EveryPrefixIsTheFreshEncodeWithCappedCounts) {
         const TileMap map = varied_map(image, 1 + w % 2, most, w + h);
         const EncodeResult whole = encode(image, model, with_allocation(map));
         for (int n = 1; n <= most; ++n) {
-          const DecodeResult prefix = decode(whole.bytes.data(), whole.bytes.size(), model, prefix_of(n), "p.qc");
+          const DecodeResult prefix =
+              decode(whole.bytes.data(), whole.bytes.size(), model, prefix_of(n), "p.qc");
           const EncodeResult fresh = encode(image, model, with_allocation(map.capped(n)));
           const Image expected = decode(fresh.bytes.data(), fresh.bytes.size(), model, 1, "f.qc");
           ASSERT_EQ(prefix.iterations, std::min(n, map.max_count()));
@@ -73,7 +75,8 @@ TEST(Progressive, ARateLimitPicksTheLongestPrefixThatFits) {
     const DecodeResult r = decode(whole.bytes.data(), whole.bytes.size(), model, o, "w.qc");
     EXPECT_EQ(r.iterations, n);
     EXPECT_EQ(r.bytes_used, h.bytes_through(n));
-    EXPECT_EQ(r.image.pixels, decode(whole.bytes.data(), whole.bytes.size(), model, prefix_of(n), "w.qc").image.pixels);
+    EXPECT_EQ(r.image.pixels,
+              decode(whole.bytes.data(), whole.bytes.size(), model, prefix_of(n), "w.qc").image.pixels);
     o.max_bpp *= 0.999;  // a hair less: one iteration fewer
     if (n > 1) {
       EXPECT_EQ(decode(whole.bytes.data(), whole.bytes.size(), model, o, "w.qc").iterations, n - 1);
@@ -98,7 +101,8 @@ TEST(Progressive, ATruncatedFileDecodesItsCompleteIterations) {
     const DecodeResult r = decode(whole.bytes.data(), cut, model, partial, "cut.qc");
     EXPECT_TRUE(r.truncated);
     EXPECT_EQ(r.iterations, n);
-    EXPECT_EQ(r.image.pixels, decode(whole.bytes.data(), whole.bytes.size(), model, prefix_of(n), "w.qc").image.pixels);
+    EXPECT_EQ(r.image.pixels,
+              decode(whole.bytes.data(), whole.bytes.size(), model, prefix_of(n), "w.qc").image.pixels);
     // Without the option the same bytes are refused.
     EXPECT_THROW(decode(whole.bytes.data(), cut, model, prefix_of(0), "cut.qc"), Error);
   }

@@ -28,7 +28,8 @@ TEST(Trim, LowersTheRateWithinTheTargetAndKeepsTheBits) {
     EXPECT_GE(r.bytes.size() * 8 / pixels, o.bpp * 0.85) << fraction << ": the budget should be spent";
     const QcFile trimmed = read_qc(r.bytes.data(), r.bytes.size(), model.fingerprint, "t.qc");
     EXPECT_EQ(trimmed.map.counts, r.map.counts);
-    for (size_t t = 0; t < trimmed.map.counts.size(); ++t) EXPECT_LE(trimmed.map.counts[t], original.map.counts[t]);
+    for (size_t t = 0; t < trimmed.map.counts.size(); ++t)
+      EXPECT_LE(trimmed.map.counts[t], original.map.counts[t]);
     // The kept bits are the file's own.
     for (int i = 0; i < trimmed.codes.iterations; ++i)
       for (int c = 0; c < trimmed.codes.channels; ++c)

@@ -26,8 +26,7 @@ CodeStack masked(CodeStack stack, const TileMap& map) {
 void expect_round_trip(const CodeStack& stack, const TileMap& map) {
   const CodedCodes coded = encode_codes(stack, map);
   const CodeStack back = decode_codes(coded.bytes.data(), coded.bytes.size(), coded.iteration_bytes,
-                                      stack.iterations, stack.channels, stack.rows, stack.cols, map,
-                                      "test");
+                                      stack.iterations, stack.channels, stack.rows, stack.cols, map, "test");
   EXPECT_EQ(back.bits, masked(stack, map).bits);
   EXPECT_EQ(measure_codes(stack, map).bytes, coded.bytes.size());
   EXPECT_EQ(coded.iteration_bytes.size(), static_cast<size_t>(stack.iterations));
@@ -108,7 +107,8 @@ TEST(CodeCoder, MaskedTilesAreNotCodedAndDecodeAsZero) {
   expect_round_trip(s.stack, map);
   // Fewer iterations kept -> fewer bytes.
   const TileMap half(2, 12, 10, 4);
-  EXPECT_LT(encode_codes(s.stack, half).bytes.size(), encode_codes(s.stack, TileMap(2, 12, 10, 8)).bytes.size());
+  EXPECT_LT(encode_codes(s.stack, half).bytes.size(),
+            encode_codes(s.stack, TileMap(2, 12, 10, 8)).bytes.size());
   // Absent bits do not matter to the coder.
   CodeStack noisy = s.stack;
   for (uint8_t& b : noisy.bits) b ^= 1;
@@ -128,17 +128,16 @@ TEST(CodeCoder, EachIterationsStreamDecodesWithThoseBeforeIt) {
     // Only the first n streams, with nothing after them: the first n iterations.
     const std::vector<uint8_t> head(coded.bytes.begin(), coded.bytes.begin() + prefix);
     const TileMap capped = map.capped(n);
-    const CodeStack back = decode_codes(head.data(), head.size(), coded.iteration_bytes, n,
-                                        s.stack.channels, s.stack.rows, s.stack.cols, capped, "t");
-    ASSERT_EQ(back.bits, std::vector<uint8_t>(full.bits.begin(), full.bits.begin() + back.bits.size()))
-        << n;
+    const CodeStack back = decode_codes(head.data(), head.size(), coded.iteration_bytes, n, s.stack.channels,
+                                        s.stack.rows, s.stack.cols, capped, "t");
+    ASSERT_EQ(back.bits, std::vector<uint8_t>(full.bits.begin(), full.bits.begin() + back.bits.size())) << n;
   }
   // Stream lengths that overrun the bytes given are refused before decoding.
   EXPECT_THROW(decode_codes(coded.bytes.data(), prefix - 1, coded.iteration_bytes, 6, 32, 9, 11, map, "t"),
                Error);
-  EXPECT_THROW(decode_codes(coded.bytes.data(), prefix, {coded.iteration_bytes.begin(),
-                                                         coded.iteration_bytes.begin() + 5},
-                            6, 32, 9, 11, map, "t"),
+  EXPECT_THROW(decode_codes(coded.bytes.data(), prefix,
+                            {coded.iteration_bytes.begin(), coded.iteration_bytes.begin() + 5}, 6, 32, 9, 11,
+                            map, "t"),
                Error);
 }
 
@@ -190,8 +189,7 @@ TEST(CodeCoder, RejectsBadShapes) {
   stack.bits[3] = 2;
   EXPECT_THROW(encode_codes(stack, TileMap(2, 4, 4, 2)), Error);  // not a bit
   EXPECT_THROW(decode_codes(nullptr, 0, {}, 65, 32, 4, 4, TileMap(2, 4, 4, 2), "x"), Error);
-  EXPECT_THROW(decode_codes(nullptr, 0, {}, 64, 64, 2048, 2048, TileMap(2, 2048, 2048, 1), "x"),
-               Error);
+  EXPECT_THROW(decode_codes(nullptr, 0, {}, 64, 64, 2048, 2048, TileMap(2, 2048, 2048, 1), "x"), Error);
 }
 
 TEST(CodeCoder, GarbageInputDecodesWithoutCrashing) {
@@ -206,17 +204,16 @@ TEST(CodeCoder, GarbageInputDecodesWithoutCrashing) {
 }
 
 TEST(MapCoder, RoundTripsSmoothRandomAndEdgeMaps) {
-  std::vector<std::pair<TileMap, int>> cases = {
-      {test::smooth_map(32, 48, 2, 16, 8, 1), 16},
-      {test::random_map(32, 48, 2, 16, 2), 16},
-      {test::random_map(9, 3, 1, 64, 3), 64},
-      {TileMap(2, 1, 1, 0), 0},
-      {TileMap(2, 1, 1, 5), 5},
-      {TileMap(4, 17, 9, 12), 12}};
+  std::vector<std::pair<TileMap, int>> cases = {{test::smooth_map(32, 48, 2, 16, 8, 1), 16},
+                                                {test::random_map(32, 48, 2, 16, 2), 16},
+                                                {test::random_map(9, 3, 1, 64, 3), 64},
+                                                {TileMap(2, 1, 1, 0), 0},
+                                                {TileMap(2, 1, 1, 5), 5},
+                                                {TileMap(4, 17, 9, 12), 12}};
   for (const auto& [map, iterations] : cases) {
     const std::vector<uint8_t> bytes = encode_tile_map(map, iterations);
-    const TileMap back = decode_tile_map(bytes.data(), bytes.size(), map.tile, map.tiles_x,
-                                         map.tiles_y, iterations, "map");
+    const TileMap back =
+        decode_tile_map(bytes.data(), bytes.size(), map.tile, map.tiles_x, map.tiles_y, iterations, "map");
     EXPECT_EQ(back.counts, map.counts);
   }
   // A constant map costs next to nothing.

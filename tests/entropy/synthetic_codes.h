@@ -32,8 +32,7 @@ struct SyntheticCodes {
 };
 
 // Independent bits with P(1) = p.
-inline SyntheticCodes iid_codes(int iterations, int channels, int rows, int cols, double p,
-                                uint64_t seed) {
+inline SyntheticCodes iid_codes(int iterations, int channels, int rows, int cols, double p, uint64_t seed) {
   SyntheticCodes out{CodeStack(iterations, channels, rows, cols), 0};
   SplitMix rng(seed);
   for (uint8_t& bit : out.stack.bits) {
@@ -47,8 +46,7 @@ inline SyntheticCodes iid_codes(int iterations, int channels, int rows, int cols
 // west and north neighbours (same channel), the same position one iteration
 // earlier, and the previous channel at the same position (each +-1, 0 when
 // absent), so every context the coder uses carries information.
-inline SyntheticCodes markov_codes(int iterations, int channels, int rows, int cols,
-                                   uint64_t seed) {
+inline SyntheticCodes markov_codes(int iterations, int channels, int rows, int cols, uint64_t seed) {
   SyntheticCodes out{CodeStack(iterations, channels, rows, cols), 0};
   CodeStack& s = out.stack;
   SplitMix rng(seed);
@@ -76,8 +74,8 @@ inline TileMap smooth_map(int rows, int cols, int tile, int iterations, int mean
   SplitMix rng(seed);
   for (int y = 0; y < map.tiles_y; ++y)
     for (int x = 0; x < map.tiles_x; ++x) {
-      const int base = x > 0 ? map.counts[y * map.tiles_x + x - 1]
-                             : (y > 0 ? map.counts[(y - 1) * map.tiles_x] : mean);
+      const int base =
+          x > 0 ? map.counts[y * map.tiles_x + x - 1] : (y > 0 ? map.counts[(y - 1) * map.tiles_x] : mean);
       int v = base + rng.below(3) - 1 + (base < mean ? rng.below(2) : -rng.below(2));
       v = v < 0 ? 0 : (v > iterations ? iterations : v);
       map.counts[y * map.tiles_x + x] = static_cast<uint8_t>(v);

@@ -52,8 +52,7 @@ TEST(Anchors, ParsesCompressAiJsonInBothMsSsimForms) {
 TEST(Anchors, RejectsMalformedJson) {
   EXPECT_THROW(parse_compressai_json("{", "x.json"), Error);
   EXPECT_THROW(parse_compressai_json(R"({"results": {}})", "x.json"), Error);
-  EXPECT_THROW(parse_compressai_json(R"({"results": {"bpp": [1, 2], "psnr-rgb": [3]}})", "x.json"),
-               Error);
+  EXPECT_THROW(parse_compressai_json(R"({"results": {"bpp": [1, 2], "psnr-rgb": [3]}})", "x.json"), Error);
   EXPECT_THROW(parse_compressai_json(R"({"results": {"bpp": ["a"]}})", "x.json"), Error);
 }
 

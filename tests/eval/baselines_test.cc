@@ -3,16 +3,14 @@
 #include <string>
 
 #include "base/error.h"
-#include "image/image_io.h"
 #include "eval/codec_adapter.h"
+#include "image/image_io.h"
 #include "metrics/metrics.h"
 
 namespace qc {
 namespace {
 
-Image fixture(const char* name) {
-  return read_image(std::string(QC_TEST_DATA) + "/" + name).image;
-}
+Image fixture(const char* name) { return read_image(std::string(QC_TEST_DATA) + "/" + name).image; }
 
 class Baseline : public ::testing::TestWithParam<std::string> {};
 

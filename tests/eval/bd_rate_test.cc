@@ -16,7 +16,7 @@ TEST(Pchip, HandComputedValues) {
   // weights 3,3 -> 1.5; left end slope ((2+1)*1 - 3)/2 = 0; right end
   // ((2+1)*3 - 1)/2 = 4.
   Pchip p({0, 1, 2}, {0, 1, 4});
-  EXPECT_DOUBLE_EQ(p(0.5), 0.5 * 1 - 0.125 * 1.5);            // 0.3125
+  EXPECT_DOUBLE_EQ(p(0.5), 0.5 * 1 - 0.125 * 1.5);                        // 0.3125
   EXPECT_DOUBLE_EQ(p(1.5), 0.5 * 1 + 0.125 * 1.5 + 0.5 * 4 - 0.125 * 4);  // 2.1875
   EXPECT_DOUBLE_EQ(p(0), 0);
   EXPECT_DOUBLE_EQ(p(1), 1);
@@ -80,9 +80,7 @@ std::vector<RdPoint> curve(double rate_factor, double q_from = 30, double q_to =
   return out;
 }
 
-TEST(BdRate, IdenticalCurvesGiveZero) {
-  EXPECT_NEAR(*bd_rate(curve(1), curve(1)), 0, 1e-12);
-}
+TEST(BdRate, IdenticalCurvesGiveZero) { EXPECT_NEAR(*bd_rate(curve(1), curve(1)), 0, 1e-12); }
 
 TEST(BdRate, HalfTheRateAtEqualQualityIsMinusFiftyPercent) {
   EXPECT_NEAR(*bd_rate(curve(1), curve(0.5)), -50, 1e-9);

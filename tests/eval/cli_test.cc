@@ -4,9 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace {
 
@@ -37,8 +36,8 @@ class EvalCli : public ::testing::Test {
 
 TEST_F(EvalCli, WritesTableJsonAndPlot) {
   fs::path out = dir_ / "out";
-  ASSERT_EQ(run(std::string("--dataset ") + QC_TEST_DATA + " --no-qcodec --baselines jpeg,jxl --threads 2 --out " +
-                    out.string(),
+  ASSERT_EQ(run(std::string("--dataset ") + QC_TEST_DATA +
+                    " --no-qcodec --baselines jpeg,jxl --threads 2 --out " + out.string(),
                 dir_ / "log"),
             0)
       << slurp(dir_ / "log");

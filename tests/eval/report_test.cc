@@ -30,8 +30,8 @@ class FakeSweep : public CodecAdapter {
   std::vector<double> settings_;
 };
 
-Measurement row(const std::string& codec, double setting, const std::string& image, double bpp,
-                double msssim, double psnr_db) {
+Measurement row(const std::string& codec, double setting, const std::string& image, double bpp, double msssim,
+                double psnr_db) {
   Measurement m;
   m.codec = codec;
   m.setting = setting;
@@ -57,9 +57,8 @@ std::vector<std::string> split(const std::string& line) {
 TEST(Curve, AveragesPerSettingThenTakesDbOfTheMean) {
   FakeSweep codec("c", {10, 20, 30});
   std::vector<Measurement> rows = {
-      row("c", 10, "a", 0.2, 0.90, 30), row("c", 10, "b", 0.4, 0.98, 34),
-      row("c", 20, "a", 0.6, 0.95, 36), row("c", 20, "b", 1.0, 0.97, 38),
-      row("other", 10, "a", 9.0, 0.1, 5),  // another codec's row is ignored
+      row("c", 10, "a", 0.2, 0.90, 30), row("c", 10, "b", 0.4, 0.98, 34),   row("c", 20, "a", 0.6, 0.95, 36),
+      row("c", 20, "b", 1.0, 0.97, 38), row("other", 10, "a", 9.0, 0.1, 5),  // another codec's row is ignored
   };
   Curve curve = average_curve(codec, rows);
   ASSERT_EQ(curve.points.size(), 2u);  // setting 30 has no rows
@@ -107,8 +106,8 @@ TEST(Report, CurveJsonSchema) {
   EXPECT_EQ(j["dataset"], "kodak");
   EXPECT_EQ(j["setting_name"], "q");
   ASSERT_EQ(j["curve"].size(), 4u);
-  for (const char* key : {"setting", "images", "bpp", "msssim", "msssim_db", "psnr", "encode_ms",
-                          "decode_ms"}) {
+  for (const char* key :
+       {"setting", "images", "bpp", "msssim", "msssim_db", "psnr", "encode_ms", "decode_ms"}) {
     EXPECT_TRUE(j["curve"][0].contains(key)) << key;
   }
   EXPECT_EQ(j["curve"][3]["msssim_db"], "inf");
@@ -133,8 +132,7 @@ TEST(Report, BdRateJsonAgainstEveryOtherCodec) {
     rows.push_back(row("jpeg", s, "x", bpp, 1 - 0.1 / s, 25 + 3 * s));
     rows.push_back(row("far", s, "x", bpp, 0.5 - 0.1 / s, 5 + s));
   }
-  nlohmann::json j = bd_rate_json(average_curve(a, rows),
-                                  {average_curve(b, rows), average_curve(far, rows)});
+  nlohmann::json j = bd_rate_json(average_curve(a, rows), {average_curve(b, rows), average_curve(far, rows)});
   EXPECT_EQ(j["reference"], "qcodec");
   ASSERT_EQ(j["rows"].size(), 2u);
   EXPECT_EQ(j["rows"][0]["codec"], "jpeg");
@@ -145,8 +143,7 @@ TEST(Report, BdRateJsonAgainstEveryOtherCodec) {
 
 TEST(Report, SummaryTextListsEveryCodec) {
   FakeSweep a("alpha", {1, 2}), b("beta", {1});
-  std::vector<Measurement> rows = {row("alpha", 1, "x", 0.1, 0.9, 30),
-                                   row("alpha", 2, "x", 0.6, 0.97, 35),
+  std::vector<Measurement> rows = {row("alpha", 1, "x", 0.1, 0.9, 30), row("alpha", 2, "x", 0.6, 0.97, 35),
                                    row("beta", 1, "x", 0.3, 0.9, 30)};
   std::string text = summary_text({average_curve(a, rows), average_curve(b, rows)});
   EXPECT_NE(text.find("alpha"), std::string::npos);

@@ -43,14 +43,13 @@ std::vector<std::vector<uint8_t>> pack_rows(const PngSpec& spec) {
 bool write_png(png_structp png, png_infop info, const PngSpec& spec, png_bytepp rows) {
   if (setjmp(png_jmpbuf(png))) return false;
   png_set_IHDR(png, info, spec.width, spec.height, spec.bit_depth, spec.color_type,
-               spec.interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+               spec.interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
   if (!spec.palette.empty()) {
     png_set_PLTE(png, info, spec.palette.data(), static_cast<int>(spec.palette.size()));
   }
   if (!spec.palette_alpha.empty()) {
-    png_set_tRNS(png, info, spec.palette_alpha.data(), static_cast<int>(spec.palette_alpha.size()),
-                 nullptr);
+    png_set_tRNS(png, info, spec.palette_alpha.data(), static_cast<int>(spec.palette_alpha.size()), nullptr);
   }
   if (spec.color_key) png_set_tRNS(png, info, nullptr, 0, &*spec.color_key);
   png_write_info(png, info);
@@ -95,8 +94,8 @@ void on_jpeg_error(j_common_ptr cinfo) {
   std::longjmp(reinterpret_cast<JpegFixtureError*>(cinfo->err)->jump, 1);
 }
 
-bool write_jpeg(jpeg_compress_struct& cinfo, JpegFixtureError& err, const Image& image,
-                const JpegSpec& spec, unsigned char** buffer, unsigned long* size) {
+bool write_jpeg(jpeg_compress_struct& cinfo, JpegFixtureError& err, const Image& image, const JpegSpec& spec,
+                unsigned char** buffer, unsigned long* size) {
   if (setjmp(err.jump)) return false;
   jpeg_create_compress(&cinfo);
   jpeg_mem_dest(&cinfo, buffer, size);

@@ -26,8 +26,8 @@ struct PngSpec {
   // otherwise every channel of the color type; width x height x channels.
   std::vector<uint16_t> samples;
   std::vector<png_color> palette;
-  std::vector<uint8_t> palette_alpha;       // tRNS of a palette image
-  std::optional<png_color_16> color_key;    // tRNS of a gray or RGB image
+  std::vector<uint8_t> palette_alpha;     // tRNS of a palette image
+  std::optional<png_color_16> color_key;  // tRNS of a gray or RGB image
 };
 
 // The samples per pixel that a PNG color type stores.

@@ -94,21 +94,16 @@ TEST_P(DirectColorPng, ReadsEverySampleAs8Bit) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllDepths, DirectColorPng,
-    ::testing::Values(std::make_tuple(PNG_COLOR_TYPE_GRAY, 1, false),
-                      std::make_tuple(PNG_COLOR_TYPE_GRAY, 2, false),
-                      std::make_tuple(PNG_COLOR_TYPE_GRAY, 4, true),
-                      std::make_tuple(PNG_COLOR_TYPE_GRAY, 8, false),
-                      std::make_tuple(PNG_COLOR_TYPE_GRAY, 8, true),
-                      std::make_tuple(PNG_COLOR_TYPE_GRAY, 16, false),
-                      std::make_tuple(PNG_COLOR_TYPE_GRAY_ALPHA, 8, false),
-                      std::make_tuple(PNG_COLOR_TYPE_GRAY_ALPHA, 16, true),
-                      std::make_tuple(PNG_COLOR_TYPE_RGB, 8, false),
-                      std::make_tuple(PNG_COLOR_TYPE_RGB, 8, true),
-                      std::make_tuple(PNG_COLOR_TYPE_RGB, 16, false),
-                      std::make_tuple(PNG_COLOR_TYPE_RGB, 16, true),
-                      std::make_tuple(PNG_COLOR_TYPE_RGB_ALPHA, 8, false),
-                      std::make_tuple(PNG_COLOR_TYPE_RGB_ALPHA, 8, true),
-                      std::make_tuple(PNG_COLOR_TYPE_RGB_ALPHA, 16, false)));
+    ::testing::Values(
+        std::make_tuple(PNG_COLOR_TYPE_GRAY, 1, false), std::make_tuple(PNG_COLOR_TYPE_GRAY, 2, false),
+        std::make_tuple(PNG_COLOR_TYPE_GRAY, 4, true), std::make_tuple(PNG_COLOR_TYPE_GRAY, 8, false),
+        std::make_tuple(PNG_COLOR_TYPE_GRAY, 8, true), std::make_tuple(PNG_COLOR_TYPE_GRAY, 16, false),
+        std::make_tuple(PNG_COLOR_TYPE_GRAY_ALPHA, 8, false),
+        std::make_tuple(PNG_COLOR_TYPE_GRAY_ALPHA, 16, true), std::make_tuple(PNG_COLOR_TYPE_RGB, 8, false),
+        std::make_tuple(PNG_COLOR_TYPE_RGB, 8, true), std::make_tuple(PNG_COLOR_TYPE_RGB, 16, false),
+        std::make_tuple(PNG_COLOR_TYPE_RGB, 16, true), std::make_tuple(PNG_COLOR_TYPE_RGB_ALPHA, 8, false),
+        std::make_tuple(PNG_COLOR_TYPE_RGB_ALPHA, 8, true),
+        std::make_tuple(PNG_COLOR_TYPE_RGB_ALPHA, 16, false)));
 
 // (bit depth, with tRNS)
 class PalettePng : public ::testing::TestWithParam<std::tuple<int, bool>> {};
@@ -122,8 +117,8 @@ TEST_P(PalettePng, ExpandsToRgbOrRgba) {
   spec.bit_depth = bit_depth;
   std::mt19937 rng(7);
   for (int i = 0; i < (1 << bit_depth); ++i) {
-    spec.palette.push_back({static_cast<uint8_t>(rng()), static_cast<uint8_t>(rng()),
-                            static_cast<uint8_t>(rng())});
+    spec.palette.push_back(
+        {static_cast<uint8_t>(rng()), static_cast<uint8_t>(rng()), static_cast<uint8_t>(rng())});
   }
   // tRNS may be shorter than the palette: the other entries are opaque.
   if (with_alpha) spec.palette_alpha = {0, 128};
@@ -235,8 +230,7 @@ TEST(Jpeg, ProgressiveReadsLikeBaseline) {
   Bytes baseline = make_jpeg(original, JpegSpec{JCS_RGB, 80, false});
   Bytes progressive = make_jpeg(original, JpegSpec{JCS_RGB, 80, true});
   ASSERT_NE(baseline, progressive);
-  EXPECT_EQ(decode(progressive).image.pixels,
-            decode(baseline).image.pixels);
+  EXPECT_EQ(decode(progressive).image.pixels, decode(baseline).image.pixels);
 }
 
 TEST(Jpeg, RefusesCmykClearly) {

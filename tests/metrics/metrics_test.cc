@@ -49,8 +49,8 @@ Image add_noise(const Image& in, int amplitude, uint32_t seed) {
 // (TF) or, with zero_pad, as torch's avg_pool2d(kernel 2, padding = side % 2,
 // zeros counted) that pytorch_msssim calls. No code is shared with
 // metrics/metrics.cc.
-double naive_ms_ssim_channel(const Image& a, const Image& b, int channel, int scales,
-                             int window_size, bool zero_pad = false) {
+double naive_ms_ssim_channel(const Image& a, const Image& b, int channel, int scales, int window_size,
+                             bool zero_pad = false) {
   const double weights[5] = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
   double weight_total = 0;
   for (int s = 0; s < scales; ++s) weight_total += weights[s];

@@ -46,8 +46,8 @@ struct LoopResult {
 
 // Closed loop: encode the residual, mask every third code position from
 // iteration 1 on (tiles that stopped), decode, accumulate.
-inline LoopResult run_loop(const RuntimeNetwork& net, const std::vector<float>& x, int height,
-                           int width, int iterations) {
+inline LoopResult run_loop(const RuntimeNetwork& net, const std::vector<float>& x, int height, int width,
+                           int iterations) {
   EncoderState enc(net, height, width);
   DecoderState dec(net, height, width);
   LoopResult result;

@@ -21,8 +21,8 @@ struct Shape {
 
 // The int8 semantics spelled out: q = quantize(x), acc_k = sum q * (+-1),
 // out = scale * sum_k alpha_k acc_k + bias, with PackedConv's float order.
-std::vector<float> reference_conv(const LayerSpec& spec, const QuantLayer& layer,
-                                  const std::vector<float>& x, int h, int w) {
+std::vector<float> reference_conv(const LayerSpec& spec, const QuantLayer& layer, const std::vector<float>& x,
+                                  int h, int w) {
   const int pad = spec.kernel / 2;
   const int oh = (h + 2 * pad - spec.kernel) / spec.stride + 1;
   const int ow = (w + 2 * pad - spec.kernel) / spec.stride + 1;
@@ -40,7 +40,8 @@ std::vector<float> reference_conv(const LayerSpec& spec, const QuantLayer& layer
               for (int kx = 0; kx < spec.kernel; ++kx) {
                 const int sy = y * spec.stride - pad + ky, sx = xx * spec.stride - pad + kx;
                 if (sy < 0 || sx < 0 || sy >= h || sx >= w) continue;
-                const int q = quantize_activation(x[(static_cast<size_t>(i) * h + sy) * w + sx], layer.input_scale);
+                const int q =
+                    quantize_activation(x[(static_cast<size_t>(i) * h + sy) * w + sx], layer.input_scale);
                 const size_t bit = (static_cast<size_t>(i) * spec.kernel + ky) * spec.kernel + kx;
                 acc += (layer.bits[row * words + bit / 64] >> (bit % 64)) & 1 ? q : -q;
               }
@@ -61,7 +62,8 @@ std::vector<float> packed_conv(const PackedConv& conv, const std::vector<float>&
   in.reset(h, w, conv.in_channels(), border);
   const size_t plane = static_cast<size_t>(h) * w;
   for (int y = 0; y < h; ++y)
-    for (int xx = 0; xx < w; ++xx) in.store(y, xx, &x[static_cast<size_t>(y) * w + xx], static_cast<int>(plane), conv.input_scale());
+    for (int xx = 0; xx < w; ++xx)
+      in.store(y, xx, &x[static_cast<size_t>(y) * w + xx], static_cast<int>(plane), conv.input_scale());
   const int oh = conv.out_size(h), ow = conv.out_size(w), oc = conv.out_channels();
   std::vector<float> row(static_cast<size_t>(ow) * oc), out(static_cast<size_t>(oc) * oh * ow);
   std::vector<int32_t> scratch;
@@ -110,8 +112,8 @@ TEST_P(KernelTest, BinaryConvIsBitExact) {
       std::vector<float> got = packed_conv<int8_t>(conv, x, s.height, s.width, border);
       ASSERT_EQ(got.size(), expected.size());
       for (size_t i = 0; i < got.size(); ++i)
-        ASSERT_EQ(got[i], expected[i]) << isa_name(GetParam()) << " in " << s.in << " out " << s.out
-                                       << " k" << s.kernel << " s" << s.stride << " at " << i;
+        ASSERT_EQ(got[i], expected[i]) << isa_name(GetParam()) << " in " << s.in << " out " << s.out << " k"
+                                       << s.kernel << " s" << s.stride << " at " << i;
     }
   }
 }
@@ -148,7 +150,8 @@ TEST(FloatConv, MatchesTheDequantizedWeights) {
               size_t bit = (i * 3 + ky) * 3 + kx;
               double w = 0;
               for (int k = 0; k < 2; ++k)
-                w += layer.alpha[k * 10 + o] * ((layer.bits[(k * 10 + o) * words + bit / 64] >> (bit % 64)) & 1 ? 1 : -1);
+                w += layer.alpha[k * 10 + o] *
+                     ((layer.bits[(k * 10 + o) * words + bit / 64] >> (bit % 64)) & 1 ? 1 : -1);
               sum += w * x[(i * 7 + sy) * 9 + sx];
             }
         EXPECT_NEAR(got[(o * 4 + y) * 5 + xx], sum, 1e-5);

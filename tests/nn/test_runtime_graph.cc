@@ -3,9 +3,9 @@
 #include <cmath>
 
 #include "base/error.h"
-#include "nn/runtime_graph.h"
 #include "nn/cpu_dispatch.h"
 #include "nn/random_model.h"
+#include "nn/runtime_graph.h"
 #include "tests/nn/small_network.h"
 
 namespace qc {

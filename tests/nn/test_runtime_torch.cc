@@ -10,11 +10,11 @@
 
 #include <random>
 
-#include "nn/runtime_graph.h"
 #include "nn/activation_tensor.h"
 #include "nn/cpu_dispatch.h"
 #include "nn/packed_conv.h"
 #include "nn/random_model.h"
+#include "nn/runtime_graph.h"
 #include "tests/nn/small_network.h"
 #include "train/torch_reference.h"
 
@@ -33,7 +33,8 @@ torch::Tensor run_packed(const PackedConv& conv, const torch::Tensor& x) {
   torch::Tensor nhwc = x[0].permute({1, 2, 0}).contiguous();
   const float* src = nhwc.data_ptr<float>();
   for (int y = 0; y < h; ++y)
-    for (int i = 0; i < w; ++i) in.store(y, i, src + (static_cast<size_t>(y) * w + i) * c, 1, conv.input_scale());
+    for (int i = 0; i < w; ++i)
+      in.store(y, i, src + (static_cast<size_t>(y) * w + i) * c, 1, conv.input_scale());
   const int oh = conv.out_size(h), ow = conv.out_size(w);
   torch::Tensor out = torch::empty({oh, ow, conv.out_channels()});
   std::vector<int32_t> scratch;
@@ -46,8 +47,11 @@ struct Shape {
 };
 
 TEST(TorchConv, EveryIsaMatchesConv2d) {
-  const Shape shapes[] = {{3, 32, 3, 2, 1, 33, 21}, {32, 192, 3, 2, 2, 15, 17}, {16, 96, 3, 1, 1, 11, 9},
-                          {128, 32, 1, 1, 3, 4, 5}, {8, 3, 1, 1, 1, 19, 13}};
+  const Shape shapes[] = {{3, 32, 3, 2, 1, 33, 21},
+                          {32, 192, 3, 2, 2, 15, 17},
+                          {16, 96, 3, 1, 1, 11, 9},
+                          {128, 32, 1, 1, 3, 4, 5},
+                          {8, 3, 1, 1, 1, 19, 13}};
   torch::manual_seed(1);
   uint64_t seed = 100;
   for (Isa isa : supported_isas()) {
@@ -60,7 +64,8 @@ TEST(TorchConv, EveryIsaMatchesConv2d) {
       torch::Tensor w = dequantized_weight(spec, layer);
       torch::Tensor b = torch::from_blob(layer.bias.data(), {s.out}).clone();
       torch::Tensor want_float = torch::conv2d(x, w, b, s.stride, s.kernel / 2);
-      torch::Tensor want_int8 = torch::conv2d(fake_quantize(x, layer.input_scale), w, b, s.stride, s.kernel / 2);
+      torch::Tensor want_int8 =
+          torch::conv2d(fake_quantize(x, layer.input_scale), w, b, s.stride, s.kernel / 2);
       torch::Tensor got_float = run_packed<float>(conv, x), got_int8 = run_packed<int8_t>(conv, x);
       ASSERT_EQ(got_int8.sizes(), want_int8.sizes());
       EXPECT_LT((got_float - want_float).abs().max().item<float>(), 2e-5) << isa_name(isa) << " in " << s.in;
@@ -99,7 +104,8 @@ NetworkDiff compare_network(const QcmModel& model, ActivationMode mode, bool qua
     total += bits.size();
     // Both decoders get the runtime's bits (masked on odd iterations), so a
     // rare sign flip in the encoder does not fork the comparison.
-    if (it % 2) for (size_t i = 0; i < bits.size(); i += 3) bits[i] = 0;
+    if (it % 2)
+      for (size_t i = 0; i < bits.size(); i += 3) bits[i] = 0;
     std::vector<float> bits_f(bits.begin(), bits.end());
     dec.step(bits.data(), x_hat.data());
     x_hat_t = x_hat_t + ref.decode_step(to_tensor(bits_f, codes, ch, cw));
@@ -115,10 +121,11 @@ TEST(TorchNetwork, RuntimeMatchesTheTorchReference) {
     NetworkDiff f = compare_network(model, ActivationMode::kFloat, false, 4);
     NetworkDiff q = compare_network(model, ActivationMode::kInt8, true, 4);
     NetworkDiff cost = compare_network(model, ActivationMode::kInt8, false, 4);
-    std::printf("%s: float mode vs torch: bits %.4f max|dx| %.2e; int8 vs fake-quant torch: bits %.4f "
-                "max|dx| %.2e; int8 vs float torch: bits %.4f max|dx| %.2e\n",
-                cell == CellType::kGru ? "gru" : "lstm", f.bit_agreement, f.max_diff, q.bit_agreement,
-                q.max_diff, cost.bit_agreement, cost.max_diff);
+    std::printf(
+        "%s: float mode vs torch: bits %.4f max|dx| %.2e; int8 vs fake-quant torch: bits %.4f "
+        "max|dx| %.2e; int8 vs float torch: bits %.4f max|dx| %.2e\n",
+        cell == CellType::kGru ? "gru" : "lstm", f.bit_agreement, f.max_diff, q.bit_agreement, q.max_diff,
+        cost.bit_agreement, cost.max_diff);
     EXPECT_GE(f.bit_agreement, 0.99);
     EXPECT_LT(f.max_diff, 1e-4);
     EXPECT_GE(q.bit_agreement, 0.99);

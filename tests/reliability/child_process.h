@@ -10,7 +10,7 @@
 namespace qc::testing {
 
 struct ChildOptions {
-  long file_size_limit = -1;  // RLIMIT_FSIZE in bytes, -1 to leave it
+  long file_size_limit = -1;    // RLIMIT_FSIZE in bytes, -1 to leave it
   bool ignore_sigxfsz = false;  // then an oversized write fails with EFBIG instead
   std::string stderr_path;      // where the child's stderr goes ("" = /dev/null)
 };

@@ -29,8 +29,8 @@ namespace {
 
 using testing::ChildEnd;
 using testing::ChildOptions;
-using testing::TempDir;
 using testing::start_program;
+using testing::TempDir;
 using testing::wait_child;
 using Entries = std::vector<std::string>;
 
@@ -67,8 +67,7 @@ void write_large_qc(const TempDir& dir, const ArchConfig& config, const std::str
 
 std::vector<std::string> qcodec(const TempDir& dir, std::vector<std::string> args) {
   args.insert(args.begin(), QCODEC);
-  const std::vector<std::string> common = {"--model", dir.file("model.qcm"), "--threads", "1",
-                                           "--quiet"};
+  const std::vector<std::string> common = {"--model", dir.file("model.qcm"), "--threads", "1", "--quiet"};
   args.insert(args.end(), common.begin(), common.end());
   return args;
 }
@@ -88,9 +87,9 @@ TEST_P(Interrupted, EncodeLeavesNoOutputAndTheInputUntouched) {
   write_model(dir);
   write_png(dir.file("in.png"), 2000, 2000);
   const std::string input = read_text(dir.file("in.png"));
-  const ChildEnd end = interrupt(
-      qcodec(dir, {"encode", dir.file("in.png"), "-o", dir.file("out.qc"), "--iterations", "16"}),
-      GetParam());
+  const ChildEnd end =
+      interrupt(qcodec(dir, {"encode", dir.file("in.png"), "-o", dir.file("out.qc"), "--iterations", "16"}),
+                GetParam());
   ASSERT_TRUE(end.signaled) << "the encode finished before the signal (exit " << end.code
                             << "): give it a larger image";
   EXPECT_EQ(end.code, GetParam());
@@ -130,8 +129,8 @@ TEST_P(WriteLimit, LeavesNoOutputAndKeepsAnOldOne) {
   std::string input_name = "in.png", output_name = "out.qc";
   std::vector<std::string> args = {"encode", dir.file("in.png"), "--iterations", "4"};
   if (GetParam().decode) {
-    ASSERT_EQ(wait_child(start_program(qcodec(dir, {"encode", dir.file("in.png"), "-o",
-                                                    dir.file("in.qc"), "--iterations", "4"})))
+    ASSERT_EQ(wait_child(start_program(qcodec(dir, {"encode", dir.file("in.png"), "-o", dir.file("in.qc"),
+                                                    "--iterations", "4"})))
                   .code,
               0);
     ASSERT_EQ(::unlink(dir.file("in.png").c_str()), 0);
@@ -187,8 +186,7 @@ TEST(FullDisk, EncodeFailsCleanly) {
   ChildOptions options;
   options.stderr_path = dir.file("err");
   const ChildEnd end = wait_child(start_program(
-      qcodec(dir, {"encode", dir.file("in.png"), "-o", full + "/out.qc", "--iterations", "4"}),
-      options));
+      qcodec(dir, {"encode", dir.file("in.png"), "-o", full + "/out.qc", "--iterations", "4"}), options));
   std::vector<std::string> left;
   for (const auto& entry : std::filesystem::directory_iterator(full))
     left.push_back(entry.path().filename().string());

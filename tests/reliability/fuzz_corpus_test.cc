@@ -10,8 +10,8 @@
 
 #include "base/file_io.h"
 #include "codec/bitstream.h"
-#include "image/image_io.h"
 #include "fuzz/fuzz_targets.h"
+#include "image/image_io.h"
 #include "nn/model_file.h"
 #include "tests/reliability/fuzz_seeds.h"
 
@@ -48,8 +48,7 @@ TEST_P(FuzzTarget, SeedsAndRegressionInputsRunCleanly) {
   const std::vector<fs::path> corpus = files_in(seeds(GetParam().name));
   EXPECT_FALSE(corpus.empty()) << "no seeds for " << GetParam().name;
   std::vector<fs::path> inputs = corpus;
-  for (const fs::path& p : files_in(fs::path(QC_REGRESSION_DIR) / GetParam().name))
-    inputs.push_back(p);
+  for (const fs::path& p : files_in(fs::path(QC_REGRESSION_DIR) / GetParam().name)) inputs.push_back(p);
   for (const fs::path& path : inputs) {
     SCOPED_TRACE(path.string());
     const std::vector<uint8_t> bytes = contents(path);
@@ -91,9 +90,9 @@ TEST(FuzzSeeds, QcmSeedsParseInBothModes) {
     const std::vector<uint8_t> bytes = contents(path);
     ASSERT_FALSE(bytes.empty());
     modes.insert(bytes[0]);
-    const std::vector<uint8_t> file =
-        bytes[0] == fuzz::kQcmBody ? fuzz::wrap_qcm_body(bytes.data() + 1, bytes.size() - 1)
-                                   : std::vector<uint8_t>(bytes.begin() + 1, bytes.end());
+    const std::vector<uint8_t> file = bytes[0] == fuzz::kQcmBody
+                                          ? fuzz::wrap_qcm_body(bytes.data() + 1, bytes.size() - 1)
+                                          : std::vector<uint8_t>(bytes.begin() + 1, bytes.end());
     EXPECT_NO_THROW(parse_qcm(file.data(), file.size(), path)) << path;
   }
   EXPECT_EQ(modes, (std::set<int>{fuzz::kQcmFile, fuzz::kQcmBody}));

@@ -85,8 +85,7 @@ std::map<std::string, std::vector<uint8_t>> decode_seeds() {
 
 // Containers written without a model: pseudo-random code bits under a map
 // whose counts vary by tile.
-std::vector<uint8_t> container(uint32_t width, uint32_t height, uint32_t channels, int tile,
-                               int iterations) {
+std::vector<uint8_t> container(uint32_t width, uint32_t height, uint32_t channels, int tile, int iterations) {
   QcFile f;
   f.width = width;
   f.height = height;
@@ -95,7 +94,8 @@ std::vector<uint8_t> container(uint32_t width, uint32_t height, uint32_t channel
   f.code_channels = 8;
   const int rows = static_cast<int>((height + 15) / 16), cols = static_cast<int>((width + 15) / 16);
   f.map = TileMap(tile, rows, cols, 0);
-  for (size_t t = 0; t < f.map.counts.size(); ++t) f.map.counts[t] = static_cast<uint8_t>((t * 5 + 1) % (iterations + 1));
+  for (size_t t = 0; t < f.map.counts.size(); ++t)
+    f.map.counts[t] = static_cast<uint8_t>((t * 5 + 1) % (iterations + 1));
   if (!f.map.counts.empty()) f.map.counts[0] = static_cast<uint8_t>(iterations);
   f.codes = CodeStack(iterations, 8, rows, cols);
   for (size_t i = 0; i < f.codes.bits.size(); ++i) f.codes.bits[i] = (i * 2654435761u >> 7) & 1;
@@ -117,8 +117,11 @@ std::map<std::string, std::vector<uint8_t>> qc_seeds() {
 }  // namespace
 
 SeedSet make_fuzz_seeds() {
-  return {{"png", png_seeds()},   {"jpeg", jpeg_seeds()},     {"qcm", qcm_seeds()},
-          {"qc", qc_seeds()},     {"decode", decode_seeds()}};
+  return {{"png", png_seeds()},
+          {"jpeg", jpeg_seeds()},
+          {"qcm", qcm_seeds()},
+          {"qc", qc_seeds()},
+          {"decode", decode_seeds()}};
 }
 
 }  // namespace qc::testing

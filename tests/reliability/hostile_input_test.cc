@@ -10,9 +10,9 @@
 #include "base/error.h"
 #include "codec/bitstream.h"
 #include "codec/codec.h"
-#include "image/image_io.h"
 #include "entropy/map_coder.h"
 #include "fuzz/fuzz_targets.h"
+#include "image/image_io.h"
 #include "nn/model_file.h"
 #include "nn/random_model.h"
 #include "tests/base/error_of.h"
@@ -40,8 +40,8 @@ void put_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
 // whatever the fields say, with a payload of pseudo-random bytes (empty by
 // default) split evenly between the iterations and valid checksums: what an
 // attacker can make without write_qc's checks.
-std::vector<uint8_t> crafted_qc(uint64_t fingerprint, int width, int height, int tile,
-                                int iterations, int code_channels, size_t payload_bytes = 0) {
+std::vector<uint8_t> crafted_qc(uint64_t fingerprint, int width, int height, int tile, int iterations,
+                                int code_channels, size_t payload_bytes = 0) {
   const int rows = (height + kCodeBlock - 1) / kCodeBlock, cols = (width + kCodeBlock - 1) / kCodeBlock;
   const TileMap map(tile, rows, cols, iterations);
   const std::vector<uint8_t> map_bytes = encode_tile_map(map, iterations);
@@ -99,8 +99,8 @@ TEST(HostileQc, OtherCodeChannelsAreRefusedBeforeThePayload) {
 // iterations x code channels / 256 <= 16 bytes per pixel.
 TEST(HostileQc, ContainerAloneHoldsAtMostSixteenBytesPerPixel) {
   const size_t code_bits = size_t{512 / 16} * (512 / 16) * kMaxIterations * kMaxCodeChannels;
-  const std::vector<uint8_t> file = crafted_qc(fuzz::kQcSeedFingerprint, 512, 512, 1, kMaxIterations,
-                                               kMaxCodeChannels, code_bits / 4);
+  const std::vector<uint8_t> file =
+      crafted_qc(fuzz::kQcSeedFingerprint, 512, 512, 1, kMaxIterations, kMaxCodeChannels, code_bits / 4);
   AllocationMeter meter;
   const QcFile read = read_qc(file.data(), file.size(), fuzz::kQcSeedFingerprint, "big.qc");
   EXPECT_EQ(read.codes.bits.size(), size_t{512} * 512 * 16);

@@ -20,8 +20,8 @@ namespace {
 
 using testing::ChildEnd;
 using testing::ChildOptions;
-using testing::TempDir;
 using testing::start_child;
+using testing::TempDir;
 using testing::wait_child;
 using Entries = std::vector<std::string>;
 
@@ -81,8 +81,8 @@ TEST(WriteFileAtomic, SignalMidWriteLeavesNoTemporaryFile) {
   const std::vector<uint8_t> data(256 * 1024, 1);
   ChildOptions limited;
   limited.file_size_limit = 4096;
-  const ChildEnd end = wait_child(start_child(
-      [&] { write_file_atomic(dir.file("out"), data, Overwrite::kRefuse); }, limited));
+  const ChildEnd end =
+      wait_child(start_child([&] { write_file_atomic(dir.file("out"), data, Overwrite::kRefuse); }, limited));
   EXPECT_TRUE(end.signaled);
   EXPECT_EQ(end.code, SIGXFSZ);
   EXPECT_TRUE(dir.entries().empty());
@@ -94,8 +94,8 @@ TEST(WriteFileAtomic, SignalMidOverwriteKeepsTheOldFile) {
   const std::vector<uint8_t> data(256 * 1024, 1);
   ChildOptions limited;
   limited.file_size_limit = 4096;
-  const ChildEnd end = wait_child(start_child(
-      [&] { write_file_atomic(dir.file("out"), data, Overwrite::kAllow); }, limited));
+  const ChildEnd end =
+      wait_child(start_child([&] { write_file_atomic(dir.file("out"), data, Overwrite::kAllow); }, limited));
   EXPECT_TRUE(end.signaled);
   EXPECT_EQ(dir.entries(), Entries{"out"});
   std::ifstream in(dir.file("out"));

@@ -7,16 +7,16 @@
 
 #include "base/cpu_features.h"
 #include "base/error.h"
-#include "train/checkpoint.h"
-#include "train/export.h"
 #include "metrics/tile_ssim.h"
 #include "nn/runtime_graph.h"
-#include "train/loss.h"
-#include "train/train_model.h"
-#include "train/trainer.h"
-#include "train/train_quantizer.h"
 #include "tests/base/temp_dir.h"
 #include "tests/nn/small_network.h"
+#include "train/checkpoint.h"
+#include "train/export.h"
+#include "train/loss.h"
+#include "train/train_model.h"
+#include "train/train_quantizer.h"
+#include "train/trainer.h"
 
 namespace qc {
 namespace {
@@ -245,8 +245,7 @@ TEST(MixedPrecision, AutoPicksBf16OnlyWhereTheCpuHasIt) {
 
 // The exported binary network on the runtime kernels (float activations)
 // reproduces the training model with the same binary weights.
-void expect_runtime_graph_matches_training_model(bool one_shot,
-                                                  const std::vector<float>& residual_gains) {
+void expect_runtime_graph_matches_training_model(bool one_shot, const std::vector<float>& residual_gains) {
   torch::manual_seed(3);
   ArchConfig config = tiny_config();
   config.one_shot = one_shot;

@@ -11,9 +11,9 @@
 #include <random>
 #include <sstream>
 
-#include "nn/runtime_graph.h"
 #include "nn/cpu_dispatch.h"
 #include "nn/packed_conv.h"
+#include "nn/runtime_graph.h"
 #include "nn/thread_pool.h"
 #include "tools/qcodec-bench/int8_peak.h"
 #include "train/torch_reference.h"
@@ -93,14 +93,20 @@ std::map<std::string, std::pair<int, int>> layer_inputs(const RuntimeNetwork& ne
 
 std::vector<float> smooth_image(int height, int width) {
   std::vector<float> x(3 * static_cast<size_t>(height) * width);
-  for (size_t i = 0; i < x.size(); ++i) x[i] = 0.4f * static_cast<float>((i * 2654435761u) % 1000) / 1000 - 0.2f;
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = 0.4f * static_cast<float>((i * 2654435761u) % 1000) / 1000 - 0.2f;
   return x;
 }
 
 LayerResult bench_layer(const PackedConv& conv, const LayerSpec& spec, const QuantLayer& layer,
                         std::pair<int, int> in_size, const BenchOptions& o) {
-  LayerResult r{spec.name, in_size.first, in_size.second, conv.out_size(in_size.first),
-                conv.out_size(in_size.second), 0, {}};
+  LayerResult r{spec.name,
+                in_size.first,
+                in_size.second,
+                conv.out_size(in_size.first),
+                conv.out_size(in_size.second),
+                0,
+                {}};
   r.macs = static_cast<double>(conv.macs_per_pixel()) * r.out_h * r.out_w;
   QuantizedTensor in;
   in.reset(r.in_h, r.in_w, spec.in_channels, conv.pad());
@@ -120,10 +126,12 @@ LayerResult bench_layer(const PackedConv& conv, const LayerSpec& spec, const Qua
     std::vector<std::vector<float>> out(pool.size(), std::vector<float>(size_t(r.out_w) * spec.out_channels));
     std::vector<std::vector<int32_t>> scratch(pool.size());
     double ours = best_seconds(o.repeats, threads, [&] {
-      pool.parallel_for(r.out_h, [&](int worker, int y) { conv.run_row(in, y, out[worker].data(), scratch[worker]); });
+      pool.parallel_for(r.out_h,
+                        [&](int worker, int y) { conv.run_row(in, y, out[worker].data(), scratch[worker]); });
     });
     torch::set_num_threads(threads);
-    double ref = best_seconds(o.repeats, threads, [&] { torch::conv2d(xt, w, b, spec.stride, spec.kernel / 2); });
+    double ref =
+        best_seconds(o.repeats, threads, [&] { torch::conv2d(xt, w, b, spec.stride, spec.kernel / 2); });
     r.timings.push_back({threads, ours, ref});
   }
   return r;
@@ -187,30 +195,35 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
     for (int threads : o.threads) {
       RuntimeNetwork threaded(m.model, {threads, ActivationMode::kInt8});
       torch::set_num_threads(threads);
-      nr.timings.push_back({threads, runtime_iteration_seconds(threaded, o.height, o.width, o.repeats, threads),
+      nr.timings.push_back({threads,
+                            runtime_iteration_seconds(threaded, o.height, o.width, o.repeats, threads),
                             torch_iteration_seconds(m.model, o.height, o.width, o.repeats, threads)});
     }
     nr.isa_macs = nr.macs * nr.isa_size * nr.isa_size / (double(o.height) * o.width);
     for (Isa isa : supported_isas()) {
       force_isa(isa);
-      nr.isa_seconds.emplace_back(isa_name(isa), runtime_iteration_seconds(net, nr.isa_size, nr.isa_size, 1, 1));
+      nr.isa_seconds.emplace_back(isa_name(isa),
+                                  runtime_iteration_seconds(net, nr.isa_size, nr.isa_size, 1, 1));
     }
     force_isa(best_isa);
     network_results.push_back(nr);
   }
 
   std::ostringstream s;
-  auto frac = [&](double macs, double sec, int threads) { return peak[threads] > 0 ? macs / sec / peak[threads] : 0.0; };
+  auto frac = [&](double macs, double sec, int threads) {
+    return peak[threads] > 0 ? macs / sec / peak[threads] : 0.0;
+  };
   if (json) {
     s << "{\"isa\": " << quoted(isa_name(best_isa)) << ", \"image\": [" << o.width << ", " << o.height
       << "], \"cpu_mhz\": " << mhz << ", \"int8_peak_gmacs\": {";
     bool first = true;
-    for (auto& [t, p] : peak) s << (first ? "" : ", ") << quoted(std::to_string(t)) << ": " << p / 1e9, first = false;
+    for (auto& [t, p] : peak)
+      s << (first ? "" : ", ") << quoted(std::to_string(t)) << ": " << p / 1e9, first = false;
     s << "}, \"models\": [";
     for (size_t m = 0; m < network_results.size(); ++m) {
       const NetworkResult& nr = network_results[m];
-      s << (m ? ", " : "") << "{\"label\": " << quoted(nr.label) << ", \"gmac_per_iteration\": " << nr.macs / 1e9
-        << ", \"network\": [";
+      s << (m ? ", " : "") << "{\"label\": " << quoted(nr.label)
+        << ", \"gmac_per_iteration\": " << nr.macs / 1e9 << ", \"network\": [";
       for (size_t i = 0; i < nr.timings.size(); ++i) {
         const Timing& t = nr.timings[i];
         s << (i ? ", " : "") << "{\"threads\": " << t.threads << ", \"ours_s\": " << t.ours
@@ -224,8 +237,8 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
       const auto& layers = layer_results[m].second;
       for (size_t l = 0; l < layers.size(); ++l) {
         const LayerResult& r = layers[l];
-        s << (l ? ", " : "") << "{\"name\": " << quoted(r.name) << ", \"out\": [" << r.out_w << ", " << r.out_h
-          << "], \"gmac\": " << r.macs / 1e9 << ", \"timings\": [";
+        s << (l ? ", " : "") << "{\"name\": " << quoted(r.name) << ", \"out\": [" << r.out_w << ", "
+          << r.out_h << "], \"gmac\": " << r.macs / 1e9 << ", \"timings\": [";
         for (size_t i = 0; i < r.timings.size(); ++i) {
           const Timing& t = r.timings[i];
           s << (i ? ", " : "") << "{\"threads\": " << t.threads << ", \"ours_s\": " << t.ours
@@ -255,11 +268,13 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
     s << "\nmodel: " << nr.label << "  (" << fmt("%.2f", nr.macs / 1e9) << " GMAC per coding iteration)\n";
     s << fmt("%-20s", "layer") << fmt("%12s", "out") << fmt("%9s", "GMAC");
     for (int t : o.threads)
-      s << fmt("   | %dT", t) << fmt("%8s", "ms") << fmt("%8s", "GMAC/s") << fmt("%7s", "peak") << fmt("%10s", "torch ms");
+      s << fmt("   | %dT", t) << fmt("%8s", "ms") << fmt("%8s", "GMAC/s") << fmt("%7s", "peak")
+        << fmt("%10s", "torch ms");
     s << "\n";
     for (const LayerResult& r : layer_results[m].second) {
       s << r.name << std::string(std::max<int>(1, 20 - r.name.size()), ' ')
-        << fmt("%12s", (std::to_string(r.out_w) + "x" + std::to_string(r.out_h)).c_str()) << fmt("%9.3f", r.macs / 1e9);
+        << fmt("%12s", (std::to_string(r.out_w) + "x" + std::to_string(r.out_h)).c_str())
+        << fmt("%9.3f", r.macs / 1e9);
       for (const Timing& t : r.timings)
         s << "   |   " << fmt("%8.2f", t.ours * 1e3) << fmt("%8.1f", r.macs / t.ours / 1e9)
           << fmt("%6.0f%%", 100 * frac(r.macs, t.ours, t.threads)) << fmt("%10.2f", t.torch * 1e3);
@@ -267,12 +282,13 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
     }
     for (const Timing& t : nr.timings)
       s << "network, " << t.threads << " thread(s): ours " << fmt("%.1f", t.ours * 1e3) << " ms/iteration ("
-        << fmt("%.1f", nr.macs / t.ours / 1e9) << " GMAC/s, " << fmt("%.0f", 100 * frac(nr.macs, t.ours, t.threads))
-        << "% of int8 peak), torch float " << fmt("%.1f", t.torch * 1e3) << " ms/iteration, speed-up "
-        << fmt("%.2f", t.torch / t.ours) << "x\n";
+        << fmt("%.1f", nr.macs / t.ours / 1e9) << " GMAC/s, "
+        << fmt("%.0f", 100 * frac(nr.macs, t.ours, t.threads)) << "% of int8 peak), torch float "
+        << fmt("%.1f", t.torch * 1e3) << " ms/iteration, speed-up " << fmt("%.2f", t.torch / t.ours) << "x\n";
     s << "network per ISA, 1 thread, " << nr.isa_size << "x" << nr.isa_size << ":";
     for (auto& [isa, sec] : nr.isa_seconds)
-      s << "  " << isa << " " << fmt("%.1f", sec * 1e3) << " ms (" << fmt("%.1f", nr.isa_macs / sec / 1e9) << " GMAC/s)";
+      s << "  " << isa << " " << fmt("%.1f", sec * 1e3) << " ms (" << fmt("%.1f", nr.isa_macs / sec / 1e9)
+        << " GMAC/s)";
     s << "\n";
   }
   return s.str();
@@ -300,16 +316,18 @@ std::string run_memory_bench(const BenchModel& m, const BenchOptions& o, bool js
   const double image_mb = 3.0 * x.size() * sizeof(float) / 1048576.0;
   std::ostringstream s;
   if (json) {
-    s << "{\"model\": " << quoted(m.label) << ", \"image\": [" << w << ", " << h << "], \"threads\": " << threads
-      << ", \"iteration_s\": " << seconds << ", \"encoder_state_mb\": " << enc.state_bytes() / 1048576.0
+    s << "{\"model\": " << quoted(m.label) << ", \"image\": [" << w << ", " << h
+      << "], \"threads\": " << threads << ", \"iteration_s\": " << seconds
+      << ", \"encoder_state_mb\": " << enc.state_bytes() / 1048576.0
       << ", \"decoder_state_mb\": " << dec.state_bytes() / 1048576.0 << ", \"image_buffers_mb\": " << image_mb
       << ", \"peak_rss_mb_before\": " << rss_before << ", \"peak_rss_mb\": " << peak_rss_mb() << "}\n";
   } else {
-    s << "memory run, " << m.label << ", " << w << "x" << h << ", " << threads << " thread(s): one coding iteration "
-      << fmt("%.1f", seconds) << " s; encoder state " << fmt("%.0f", enc.state_bytes() / 1048576.0)
-      << " MiB, decoder state " << fmt("%.0f", dec.state_bytes() / 1048576.0) << " MiB, x/x_hat/residual "
-      << fmt("%.0f", image_mb) << " MiB; peak RSS " << fmt("%.0f", rss_before) << " MiB before, "
-      << fmt("%.0f", peak_rss_mb()) << " MiB after\n";
+    s << "memory run, " << m.label << ", " << w << "x" << h << ", " << threads
+      << " thread(s): one coding iteration " << fmt("%.1f", seconds) << " s; encoder state "
+      << fmt("%.0f", enc.state_bytes() / 1048576.0) << " MiB, decoder state "
+      << fmt("%.0f", dec.state_bytes() / 1048576.0) << " MiB, x/x_hat/residual " << fmt("%.0f", image_mb)
+      << " MiB; peak RSS " << fmt("%.0f", rss_before) << " MiB before, " << fmt("%.0f", peak_rss_mb())
+      << " MiB after\n";
   }
   return s.str();
 }

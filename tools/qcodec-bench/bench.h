@@ -11,8 +11,8 @@
 namespace qc {
 
 struct BenchOptions {
-  int width = 512, height = 512;  // image of the per-layer and network runs
-  int repeats = 3;                // best of
+  int width = 512, height = 512;            // image of the per-layer and network runs
+  int repeats = 3;                          // best of
   int memory_width = 0, memory_height = 0;  // > 0: only the memory run
   std::vector<int> threads = {1, 2};
 };

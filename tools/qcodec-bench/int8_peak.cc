@@ -32,8 +32,8 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void dpbusd_stream() {
         "vpdpbusd %[b], %[a], %%zmm30\n vpdpbusd %[b], %[a], %%zmm31\n"
         :
         : [a] "x"(a), [b] "x"(b)
-        : "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25",
-          "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31");
+        : "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26",
+          "xmm27", "xmm28", "xmm29", "xmm30", "xmm31");
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 namespace {
 
 void parse_size(const std::string& text, int& width, int& height) {
-  if (std::sscanf(text.c_str(), "%dx%d", &width, &height) != 2 || width <= 0 || height <= 0 ||
-      width % 16 || height % 16 || width > 16384 || height > 16384)
+  if (std::sscanf(text.c_str(), "%dx%d", &width, &height) != 2 || width <= 0 || height <= 0 || width % 16 ||
+      height % 16 || width > 16384 || height > 16384)
     throw qc::Error("bad size '" + text + "': want WxH, multiples of 16, at most 16384");
 }
 

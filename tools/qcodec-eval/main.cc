@@ -47,8 +47,7 @@ qc::PlotPanel panel(const std::string& y_label, const std::vector<qc::Curve>& cu
                     const std::vector<qc::PublishedCurve>& published, bool msssim) {
   qc::PlotPanel p{y_label, {}};
   for (const qc::Curve& c : curves) {
-    p.series.push_back({c.label,
-                        c.codec == "qcodec" ? qc::SeriesKind::kOurs : qc::SeriesKind::kBaseline,
+    p.series.push_back({c.label, c.codec == "qcodec" ? qc::SeriesKind::kOurs : qc::SeriesKind::kBaseline,
                         msssim ? c.msssim_db_points() : c.psnr_points()});
   }
   for (const qc::PublishedCurve& c : published) {
@@ -88,7 +87,8 @@ int run(int argc, char** argv) {
           std::map<std::string, qc::MsssimConvention>{{"tf", qc::MsssimConvention::kTensorFlow},
                                                       {"pytorch", qc::MsssimConvention::kPytorch}},
           CLI::ignore_case));
-  app.add_option("--model", model_path, "qcodec .qcm model (default: the built-in model, if this build has one)");
+  app.add_option("--model", model_path,
+                 "qcodec .qcm model (default: the built-in model, if this build has one)");
   CLI11_PARSE(app, argc, argv);
   if (name.empty()) name = default_name(dataset_dir);
   for (double r : rates) {
@@ -100,8 +100,8 @@ int run(int argc, char** argv) {
   if (!skip_qcodec && !model_path.empty()) {
     codecs.push_back(qc::make_qcodec_adapter(qc::model_from_file(model_path), rates));
   } else if (!skip_qcodec && embedded.size > 0) {
-    codecs.push_back(qc::make_qcodec_adapter(
-        qc::model_from_bytes(embedded.data, embedded.size, "built-in model"), rates));
+    codecs.push_back(
+        qc::make_qcodec_adapter(qc::model_from_bytes(embedded.data, embedded.size, "built-in model"), rates));
   } else if (!skip_qcodec) {
     std::fprintf(stderr, "qcodec-eval: no --model and no built-in model: baselines only\n");
   }
@@ -116,21 +116,21 @@ int run(int argc, char** argv) {
   std::vector<qc::PublishedCurve> published;
   if (!anchors_dir.empty()) published = qc::load_published_curves(anchors_dir, name);
   std::filesystem::create_directories(out_dir);
-  std::fprintf(stderr, "qcodec-eval: %zu images, %zu codecs, %d threads\n", images.size(),
-               codecs.size(), threads);
+  std::fprintf(stderr, "qcodec-eval: %zu images, %zu codecs, %d threads\n", images.size(), codecs.size(),
+               threads);
 
   // Codecs whose rows come from an earlier run are measured no more.
   std::vector<qc::Measurement> reused;
   std::vector<const qc::CodecAdapter*> to_run = codec_list;
   if (!baseline_rows.empty()) {
-    for (const qc::Measurement& m :
-         qc::measurements_from_csv(read_text(baseline_rows), baseline_rows)) {
+    for (const qc::Measurement& m : qc::measurements_from_csv(read_text(baseline_rows), baseline_rows)) {
       if (m.codec != "qcodec") reused.push_back(m);
     }
     to_run.erase(std::remove_if(to_run.begin(), to_run.end(),
                                 [&](const qc::CodecAdapter* c) {
-                                  return std::any_of(reused.begin(), reused.end(),
-                                                     [&](const qc::Measurement& m) { return m.codec == c->name(); });
+                                  return std::any_of(
+                                      reused.begin(), reused.end(),
+                                      [&](const qc::Measurement& m) { return m.codec == c->name(); });
                                 }),
                  to_run.end());
   }
@@ -142,8 +142,7 @@ int run(int argc, char** argv) {
   std::vector<qc::Curve> curves;
   for (const qc::CodecAdapter* c : codec_list) {
     curves.push_back(qc::average_curve(*c, rows));
-    write_text(out_dir + "/" + c->name() + ".json",
-               qc::curve_json(curves.back(), name).dump(2) + "\n");
+    write_text(out_dir + "/" + c->name() + ".json", qc::curve_json(curves.back(), name).dump(2) + "\n");
   }
   if (curves.front().codec == "qcodec" && curves.size() > 1) {
     std::vector<qc::Curve> others(curves.begin() + 1, curves.end());
@@ -155,8 +154,8 @@ int run(int argc, char** argv) {
                              {panel("MS-SSIM (dB)", curves, published, true),
                               panel("PSNR (dB)", curves, published, false)},
                              max_bpp));
-  const std::string summary = std::string("MS-SSIM convention: ") + qc::convention_name(convention) + "\n" +
-                              qc::summary_text(curves);
+  const std::string summary =
+      std::string("MS-SSIM convention: ") + qc::convention_name(convention) + "\n" + qc::summary_text(curves);
   write_text(out_dir + "/summary.txt", summary);
   std::printf("%s", summary.c_str());
   std::fprintf(stderr, "qcodec-eval: results in %s\n", out_dir.c_str());

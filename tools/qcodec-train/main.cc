@@ -1,6 +1,5 @@
 // qcodec-train: train the codec network and export it as a .qcm model.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "base/error.h"
@@ -8,14 +7,15 @@
 #include "train/trainer.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Train the qcodec network (LibTorch) and export it for the qcodec runtime.\n\n"
-               "Examples (TRAIN: the training images, KODAK: an evaluation set):\n"
-               "  qcodec-train train --data $TRAIN --run runs/main --max-minutes 120\n"
-               "  qcodec-train train --run runs/main --resume\n"
-               "  qcodec-train export --checkpoint runs/main/checkpoint.pt --calibration "
-               "$TRAIN -o model.qcm\n"
-               "  qcodec-train report --checkpoint runs/main/checkpoint.pt --model model.qcm "
-               "--images $KODAK"};
+  CLI::App app{
+      "Train the qcodec network (LibTorch) and export it for the qcodec runtime.\n\n"
+      "Examples (TRAIN: the training images, KODAK: an evaluation set):\n"
+      "  qcodec-train train --data $TRAIN --run runs/main --max-minutes 120\n"
+      "  qcodec-train train --run runs/main --resume\n"
+      "  qcodec-train export --checkpoint runs/main/checkpoint.pt --calibration "
+      "$TRAIN -o model.qcm\n"
+      "  qcodec-train report --checkpoint runs/main/checkpoint.pt --model model.qcm "
+      "--images $KODAK"};
   app.require_subcommand(1);
 
   qc::TrainOptions t;
@@ -41,15 +41,17 @@ int main(int argc, char** argv) {
                   "One-shot reconstruction: the decoder predicts the whole image every iteration "
                   "(default: additive)");
   train->add_option("--train-iterations", t.train_iterations, "Iterations unrolled per training step");
-  train->add_option("--curriculum", t.curriculum,
-                    "Share of the schedule over which the unrolled iterations grow from 2 to "
-                    "--train-iterations (0: all from the start)")
+  train
+      ->add_option("--curriculum", t.curriculum,
+                   "Share of the schedule over which the unrolled iterations grow from 2 to "
+                   "--train-iterations (0: all from the start)")
       ->check(CLI::Range(0.0, 1.0));
   train->add_option("--batch", t.batch, "Crops per step");
   train->add_option("--crop", t.crop, "Crop side in pixels (multiple of 16)");
   train->add_option("--steps", t.steps, "Length of the learning-rate and binarization schedule");
   train->add_option("--max-minutes", t.max_minutes, "Stop with a checkpoint after this long (0: no limit)");
-  train->add_option("--stop-at-step", t.stop_at_step, "Stop with a checkpoint at this step (0: run the schedule)");
+  train->add_option("--stop-at-step", t.stop_at_step,
+                    "Stop with a checkpoint at this step (0: run the schedule)");
   train->add_option("--lr", t.lr, "Peak Adam learning rate");
   train->add_option("--binarize-at", t.binarize_at, "Fraction of steps with float weights");
   train->add_flag("--alq", t.alq, "Binarize every layer with ALQ bases (default: QuantNet, 1 bit)");
@@ -57,17 +59,19 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 8));
   train->add_option("--target-bits", t.target_bits,
                     "ALQ: prune bases to this average bits per weight (first/last layers kept)");
-  train->add_option("--progressive", t.progressive,
-                    "Share of the binary phase over which quantized filters grow from none to all")
+  train
+      ->add_option("--progressive", t.progressive,
+                   "Share of the binary phase over which quantized filters grow from none to all")
       ->check(CLI::Range(0.0, 1.0));
   train->add_option("--distill", t.distill, "Weight of the L1 distance to the frozen float teacher");
   train->add_option("--beta-max", t.beta_max, "Final QuantNet annealing temperature");
   train->add_option("--regulariser", t.regulariser, "Weight of the +-1 regulariser");
   train->add_option("--edge-bases", t.edge_bases, "Binary bases of the first and last layers");
   train->add_option("--mask-probability", t.mask_probability, "Share of tiles with random stopping");
-  train->add_option("--allocation-masks", t.allocation_masks,
-                    "Share of crops whose stopping masks look like an allocation: one count for the "
-                    "crop, some tiles one or two iterations deeper")
+  train
+      ->add_option("--allocation-masks", t.allocation_masks,
+                   "Share of crops whose stopping masks look like an allocation: one count for the "
+                   "crop, some tiles one or two iterations deeper")
       ->check(CLI::Range(0.0, 1.0));
   train->add_flag("!--plain-l1", t.ssim_weighted, "Plain L1 instead of SSIM-weighted L1");
   train->add_flag("--relative-iterations", t.relative_iterations,
@@ -82,10 +86,11 @@ int main(int argc, char** argv) {
   train->add_option("--checkpoint-minutes", t.checkpoint_minutes, "Minutes between checkpoints");
   train->add_option("--threads", t.threads, "CPU threads for LibTorch");
   train->add_option("--device", t.device, "cpu or cuda");
-  train->add_option("--precision", t.precision,
-                    "Convolutions in bf16 (mixed precision: weights, optimizer, recurrent state "
-                    "and loss stay fp32) or fp32; auto: bf16 on CUDA and on CPUs with "
-                    "AVX512_BF16 or AMX-BF16")
+  train
+      ->add_option("--precision", t.precision,
+                   "Convolutions in bf16 (mixed precision: weights, optimizer, recurrent state "
+                   "and loss stay fp32) or fp32; auto: bf16 on CUDA and on CPUs with "
+                   "AVX512_BF16 or AMX-BF16")
       ->check(CLI::IsMember({"auto", "fp32", "bf16"}))
       ->capture_default_str();
   train->add_option("--seed", t.seed, "Random seed");
@@ -94,7 +99,8 @@ int main(int argc, char** argv) {
   CLI::App* exp = app.add_subcommand("export", "Write the binary .qcm runtime model from a checkpoint");
   exp->add_option("--checkpoint", e.checkpoint, "checkpoint.pt of a run")->required();
   exp->add_option("--calibration", e.calibration_dir,
-                  "The training images: activation calibration and a validation report")->required();
+                  "The training images: activation calibration and a validation report")
+      ->required();
   exp->add_option("-o,--output", e.output, "Output .qcm file")->required();
   exp->add_option("--crops", e.calibration_crops, "Calibration crops");
   exp->add_option("--bases", e.bases, "At least this many binary bases (ALQ) in every layer");
@@ -102,7 +108,8 @@ int main(int argc, char** argv) {
 
   qc::PrecisionOptions r;
   CLI::App* report = app.add_subcommand(
-      "report", "MS-SSIM and PSNR at uniform iterations (raw rate) of float weights, binary weights and the runtime");
+      "report",
+      "MS-SSIM and PSNR at uniform iterations (raw rate) of float weights, binary weights and the runtime");
   report->add_option("--checkpoint", r.checkpoint, "checkpoint.pt of a run")->required();
   report->add_option("--model", r.model, "The .qcm exported from that checkpoint")->required();
   report->add_option("--float-checkpoint", r.float_checkpoint,
@@ -113,10 +120,11 @@ int main(int argc, char** argv) {
 
   std::string compact_in, compact_out;
   bool compact_overwrite = false;
-  CLI::App* compact = app.add_subcommand(
-      "compact", "Write a checkpoint in the form committed to the repository (fp32 weights, Adam's "
-                 "second moment in bf16, no momentum: 6 instead of 12 bytes per parameter; a "
-                 "resume from it restarts the momentum)");
+  CLI::App* compact =
+      app.add_subcommand("compact",
+                         "Write a checkpoint in the form committed to the repository (fp32 weights, Adam's "
+                         "second moment in bf16, no momentum: 6 instead of 12 bytes per parameter; a "
+                         "resume from it restarts the momentum)");
   compact->add_option("--checkpoint", compact_in, "checkpoint.pt of a run")->required();
   compact->add_option("-o,--output", compact_out, "The compact checkpoint")->required();
   compact->add_flag("-f,--force", compact_overwrite, "Overwrite the output file");
@@ -141,7 +149,8 @@ int main(int argc, char** argv) {
       std::printf("\n");
       for (const auto& row : rows) {
         std::printf("| %s |", row.name.c_str());
-        for (size_t k = 0; k < row.msssim.size(); ++k) std::printf(" %.4f, %.2f dB |", row.msssim[k], row.psnr[k]);
+        for (size_t k = 0; k < row.msssim.size(); ++k)
+          std::printf(" %.4f, %.2f dB |", row.msssim[k], row.psnr[k]);
         std::printf("\n");
       }
     }

@@ -44,9 +44,8 @@ std::string default_output(const std::string& input, const std::string& extensio
 void check_output(const std::string& output, const std::string& input, bool force) {
   if (is_stdio(output)) return;
   struct stat out_stat, in_stat;
-  if (!is_stdio(input) && ::stat(output.c_str(), &out_stat) == 0 &&
-      ::stat(input.c_str(), &in_stat) == 0 && out_stat.st_dev == in_stat.st_dev &&
-      out_stat.st_ino == in_stat.st_ino) {
+  if (!is_stdio(input) && ::stat(output.c_str(), &out_stat) == 0 && ::stat(input.c_str(), &in_stat) == 0 &&
+      out_stat.st_dev == in_stat.st_dev && out_stat.st_ino == in_stat.st_ino) {
     throw Error(output + ": is the input file; choose another output name");
   }
   if (!force && file_exists(output)) throw Error(output + ": already exists (use -f to overwrite)");

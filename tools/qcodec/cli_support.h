@@ -1,11 +1,10 @@
 // What the codec subcommands share: model choice, output naming and safe
 // writing, progress on a terminal.
 #pragma once
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "codec/codec.h"
 

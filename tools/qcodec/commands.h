@@ -2,7 +2,6 @@
 // itself to the app; main.cc lists the adders, one line per subcommand.
 #pragma once
 #include <CLI/CLI.hpp>
-
 #include <string>
 
 namespace qc::cli {

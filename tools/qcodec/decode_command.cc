@@ -29,8 +29,9 @@ void run_decode(DecodeCommand& o) {
   write_output(o.output, encode_png(result.image), o.common.force);
   if (!o.common.quiet) {
     const Image& im = result.image;
-    std::fprintf(summary_stream(o.output), "%s -> %s: %dx%d, %d channels, %d of %d iterations (%zu bytes, %.4f bpp)%s\n",
-                 name.c_str(), o.output.c_str(), im.width, im.height, im.channels, result.iterations,
+    std::fprintf(summary_stream(o.output),
+                 "%s -> %s: %dx%d, %d channels, %d of %d iterations (%zu bytes, %.4f bpp)%s\n", name.c_str(),
+                 o.output.c_str(), im.width, im.height, im.channels, result.iterations,
                  result.file_iterations, result.bytes_used,
                  result.bytes_used * 8.0 / (double(im.width) * im.height),
                  result.truncated ? ", from a truncated file" : "");
@@ -41,16 +42,19 @@ void run_decode(DecodeCommand& o) {
 
 void add_decode_command(CLI::App& app) {
   auto o = std::make_shared<DecodeCommand>();
-  CLI::App* command = app.add_subcommand("decode", "Decompress a .qc file (or a prefix of it) into a PNG image");
+  CLI::App* command =
+      app.add_subcommand("decode", "Decompress a .qc file (or a prefix of it) into a PNG image");
   command->add_option("IN", o->input, "input .qc file, - for standard input")->required();
   command->add_option("-o,--output", o->output,
                       "output PNG, - for standard output (default: IN with the extension .png)");
-  auto* iterations = command->add_option("--iterations", o->codec.max_iterations,
-                                         "decode only the first N iterations of every tile")
+  auto* iterations = command
+                         ->add_option("--iterations", o->codec.max_iterations,
+                                      "decode only the first N iterations of every tile")
                          ->check(CLI::Range(1, 64));
-  auto* bpp = command->add_option("-b,--bpp", o->codec.max_bpp,
-                                  "decode the most iterations whose bytes fit this rate")
-                  ->check(CLI::Range(0.0001, 64.0));
+  auto* bpp =
+      command
+          ->add_option("-b,--bpp", o->codec.max_bpp, "decode the most iterations whose bytes fit this rate")
+          ->check(CLI::Range(0.0001, 64.0));
   iterations->excludes(bpp);
   command->add_flag("--partial", o->codec.accept_prefix,
                     "IN may be the start of a longer file (a truncated download): decode the "

@@ -15,8 +15,10 @@ namespace {
 
 // --alloc names; "best" codes topup and uniform and keeps the better decode.
 const std::map<std::string, AllocationRule> kAllocationRules = {
-    {"best", AllocationRule::kTopUp},          {"topup", AllocationRule::kTopUp},
-    {"lagrangian", AllocationRule::kLagrangian}, {"threshold", AllocationRule::kThreshold},
+    {"best", AllocationRule::kTopUp},
+    {"topup", AllocationRule::kTopUp},
+    {"lagrangian", AllocationRule::kLagrangian},
+    {"threshold", AllocationRule::kThreshold},
     {"uniform", AllocationRule::kUniform},
 };
 
@@ -45,10 +47,11 @@ void run_encode(EncodeCommand& o) {
   if (!result.target_met) std::cerr << "qcodec: warning: target not met: " << result.note << "\n";
   if (!o.common.quiet) {
     const Image& im = decoded.image;
-    std::fprintf(summary_stream(o.output), "%s -> %s: %dx%d, %zu bytes, %.4f bpp, %d iterations max, %d coding pass%s\n",
-                name.c_str(), o.output.c_str(), im.width, im.height, result.bytes.size(),
-                result.bytes.size() * 8.0 / (double(im.width) * im.height), result.map.max_count(),
-                result.passes, result.passes == 1 ? "" : "es");
+    std::fprintf(summary_stream(o.output),
+                 "%s -> %s: %dx%d, %zu bytes, %.4f bpp, %d iterations max, %d coding pass%s\n", name.c_str(),
+                 o.output.c_str(), im.width, im.height, result.bytes.size(),
+                 result.bytes.size() * 8.0 / (double(im.width) * im.height), result.map.max_count(),
+                 result.passes, result.passes == 1 ? "" : "es");
   }
 }
 
@@ -57,30 +60,39 @@ void run_encode(EncodeCommand& o) {
 void add_encode_command(CLI::App& app) {
   auto o = std::make_shared<EncodeCommand>();
   CLI::App* command = app.add_subcommand("encode", "Compress a PNG or JPEG image into a .qc file");
-  command->add_option("IN", o->input, "input image (PNG or JPEG, any size up to the limits), - for standard input")->required();
-  command->add_option("-o,--output", o->output, "output file, - for standard output (default: IN with the extension .qc)");
-  auto* bpp = command->add_option("-b,--bpp", o->codec.bpp,
-                                  "target rate in bits per pixel, whole file included (0.0625..2)")
+  command
+      ->add_option("IN", o->input,
+                   "input image (PNG or JPEG, any size up to the limits), - for standard input")
+      ->required();
+  command->add_option("-o,--output", o->output,
+                      "output file, - for standard output (default: IN with the extension .qc)");
+  auto* bpp = command
+                  ->add_option("-b,--bpp", o->codec.bpp,
+                               "target rate in bits per pixel, whole file included (0.0625..2)")
                   ->check(CLI::Range(0.001, 64.0));
-  auto* quality = command->add_option("-q,--quality", o->codec.quality,
-                                      "target MS-SSIM (e.g. 0.95): the smallest file that reaches it")
+  auto* quality = command
+                      ->add_option("-q,--quality", o->codec.quality,
+                                   "target MS-SSIM (e.g. 0.95): the smallest file that reaches it")
                       ->check(CLI::Range(0.0, 0.999999));
-  auto* iterations = command->add_option("--iterations", o->codec.iterations,
-                                         "every tile gets N iterations (no rate control)")
-                         ->check(CLI::Range(1, 64));
+  auto* iterations =
+      command
+          ->add_option("--iterations", o->codec.iterations, "every tile gets N iterations (no rate control)")
+          ->check(CLI::Range(1, 64));
   bpp->excludes(quality)->excludes(iterations);
   quality->excludes(iterations);
-  command->add_option("--alloc", o->rule,
-                      "bit allocation for --bpp: topup (default: the largest uniform count that "
-                      "fits, the rest of the budget by quality gain per bit), best (topup or "
-                      "uniform, whichever decodes with the higher MS-SSIM; twice the work), "
-                      "lagrangian, threshold, or uniform (every tile the same count, at or below "
-                      "the target)")
+  command
+      ->add_option("--alloc", o->rule,
+                   "bit allocation for --bpp: topup (default: the largest uniform count that "
+                   "fits, the rest of the budget by quality gain per bit), best (topup or "
+                   "uniform, whichever decodes with the higher MS-SSIM; twice the work), "
+                   "lagrangian, threshold, or uniform (every tile the same count, at or below "
+                   "the target)")
       ->check(CLI::IsMember(kAllocationRules));
-  command->add_option("-e,--effort", o->codec.effort,
-                      "encoder effort 1.." + std::to_string(kMaxEffort) +
-                          ": above 1 the last coding pass searches each iteration's bits for ones "
-                          "that decode better (same rate, same decoder; slower, see docs/EFFORT.md)")
+  command
+      ->add_option("-e,--effort", o->codec.effort,
+                   "encoder effort 1.." + std::to_string(kMaxEffort) +
+                       ": above 1 the last coding pass searches each iteration's bits for ones "
+                       "that decode better (same rate, same decoder; slower, see docs/EFFORT.md)")
       ->check(CLI::Range(1, kMaxEffort))
       ->capture_default_str();
   add_common_options(*command, o->common);

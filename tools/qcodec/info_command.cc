@@ -1,14 +1,13 @@
 // qcodec info IN.qc [--json] [--map MAP.png] [--iterations N]
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "base/file_io.h"
 #include "codec/bitstream.h"
-#include "image/image_io.h"
 #include "entropy/code_coder.h"
+#include "image/image_io.h"
 #include "tools/qcodec/cli_support.h"
 #include "tools/qcodec/commands.h"
 
@@ -72,7 +71,8 @@ void run_info(const InfoCommand& o) {
 
   nlohmann::ordered_json j;
   char fingerprint[17];
-  std::snprintf(fingerprint, sizeof(fingerprint), "%016llx", static_cast<unsigned long long>(h.model_fingerprint));
+  std::snprintf(fingerprint, sizeof(fingerprint), "%016llx",
+                static_cast<unsigned long long>(h.model_fingerprint));
   j["file"] = name;
   j["format_version"] = h.version;
   j["model_fingerprint"] = fingerprint;
@@ -83,8 +83,8 @@ void run_info(const InfoCommand& o) {
   j["iterations"] = h.iterations;
   j["iterations_described"] = iterations;
   j["code_channels"] = h.code_channels;
-  j["bytes"] = {{"total", h.total_bytes}, {"map", h.map_bytes}, {"alpha", h.alpha_bytes},
-                {"payload", h.payload_bytes}};
+  j["bytes"] = {
+      {"total", h.total_bytes}, {"map", h.map_bytes}, {"alpha", h.alpha_bytes}, {"payload", h.payload_bytes}};
   j["bpp"] = h.total_bytes * 8.0 / pixels;
   j["mean_iterations"] = mean;
   j["tiles_per_iteration_count"] = histogram;
@@ -121,13 +121,15 @@ void run_info(const InfoCommand& o) {
   std::printf("  image      %ux%u, %u channel%s\n", h.width, h.height, h.channels, h.channels > 1 ? "s" : "");
   std::printf("  size       %zu bytes = %.4f bpp (map %zu, alpha %zu, payload %zu)\n", h.total_bytes,
               h.total_bytes * 8.0 / pixels, h.map_bytes, h.alpha_bytes, h.payload_bytes);
-  std::printf("  tiles      %dx%d of %d px, %d iterations at most, %.2f on average%s\n", file.map.tiles_x,
-              file.map.tiles_y, h.tile * kCodeBlock, h.iterations, mean,
-              iterations < h.iterations ? (" (of the first " + std::to_string(iterations) + ")").c_str() : "");
+  std::printf(
+      "  tiles      %dx%d of %d px, %d iterations at most, %.2f on average%s\n", file.map.tiles_x,
+      file.map.tiles_y, h.tile * kCodeBlock, h.iterations, mean,
+      iterations < h.iterations ? (" (of the first " + std::to_string(iterations) + ")").c_str() : "");
   std::printf("  tiles by iteration count:");
   for (size_t k = 0; k < histogram.size(); ++k) std::printf(" %zu:%d", k, histogram[k]);
   std::printf("\n  bits per iteration (model cost / raw):");
-  for (int i = 0; i < iterations; ++i) std::printf(" %.0f/%llu", iteration_bits[i], static_cast<unsigned long long>(raw_bits[i]));
+  for (int i = 0; i < iterations; ++i)
+    std::printf(" %.0f/%llu", iteration_bits[i], static_cast<unsigned long long>(raw_bits[i]));
   std::printf("\n");
   if (!prefix_bpp.empty()) {
     std::printf("  bpp after each iteration:");
@@ -143,10 +145,12 @@ void add_info_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand("info", "Show a .qc file's header, rate and bit allocation");
   command->add_option("IN", o->input, "input .qc file, - for standard input")->required();
   command->add_flag("--json", o->json, "print one JSON object");
-  command->add_option("--iterations", o->iterations,
-                      "describe (and map) only the first N iterations of every tile")
+  command
+      ->add_option("--iterations", o->iterations,
+                   "describe (and map) only the first N iterations of every tile")
       ->check(CLI::Range(1, 64));
-  command->add_option("--map", o->map, "also write the allocation map as a heat map over the decoded image (PNG)");
+  command->add_option("--map", o->map,
+                      "also write the allocation map as a heat map over the decoded image (PNG)");
   add_common_options(*command, o->common);
   command->callback([o] { run_info(*o); });
   add_examples(app, "  qcodec info photo.qc --map alloc.png        header, rate, allocation heat map");

@@ -17,9 +17,7 @@ constexpr char kFooterStart[] =
     "Run 'qcodec COMMAND --help' for a command's options.\n\n"
     "Examples:";
 
-void add_examples(CLI::App& app, const std::string& lines) {
-  app.footer(app.get_footer() + "\n" + lines);
-}
+void add_examples(CLI::App& app, const std::string& lines) { app.footer(app.get_footer() + "\n" + lines); }
 
 int run(int argc, char** argv) {
   CLI::App app("qcodec: a learned lossy image codec (PNG/JPEG in, .qc out, PNG back).", "qcodec");
@@ -27,8 +25,8 @@ int run(int argc, char** argv) {
   // At most one subcommand; "none" is checked below, after CLI11 has had the
   // chance to name an unknown one ("The following argument was not expected").
   app.require_subcommand(0, 1);
-  for (auto add_command : {add_encode_command, add_decode_command, add_trim_command, add_info_command,
-                           add_metric_command}) {
+  for (auto add_command :
+       {add_encode_command, add_decode_command, add_trim_command, add_info_command, add_metric_command}) {
     add_command(app);
   }
 

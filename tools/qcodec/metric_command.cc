@@ -42,8 +42,8 @@ Image drop_alpha(const Image& image) {
 // colour; gray against colour is refused.
 void make_comparable(Image& reference, Image& test, const MetricOptions& options) {
   if (reference.width != test.width || reference.height != test.height) {
-    throw Error("images differ in size: " + options.reference + " is " + size_text(reference) +
-                ", " + options.test + " is " + size_text(test));
+    throw Error("images differ in size: " + options.reference + " is " + size_text(reference) + ", " +
+                options.test + " is " + size_text(test));
   }
   if (reference.channels == test.channels) return;
   auto is_gray = [](const Image& image) { return image.channels <= 2; };
@@ -73,15 +73,15 @@ void run_metric(const MetricOptions& options) {
   double msssim_decibels = msssim_db(msssim);
   double psnr_decibels = psnr(reference, test);
   if (options.json) {
-    std::cout << "{\"msssim\": " << json_number(msssim)
-              << ", \"msssim_db\": " << json_number(msssim_decibels)
+    std::cout << "{\"msssim\": " << json_number(msssim) << ", \"msssim_db\": " << json_number(msssim_decibels)
               << ", \"psnr\": " << json_number(psnr_decibels) << ", \"msssim_convention\": \""
               << convention_name(options.convention) << "\"}\n";
     return;
   }
   char text[200];
-  std::snprintf(text, sizeof(text), "msssim    %.6f\nmsssim_db %.4f dB\npsnr      %.4f dB\nmsssim convention: %s\n",
-                msssim, msssim_decibels, psnr_decibels, convention_name(options.convention));
+  std::snprintf(text, sizeof(text),
+                "msssim    %.6f\nmsssim_db %.4f dB\npsnr      %.4f dB\nmsssim convention: %s\n", msssim,
+                msssim_decibels, psnr_decibels, convention_name(options.convention));
   std::cout << text;
 }
 
@@ -96,11 +96,12 @@ void add_metric_command(CLI::App& app) {
   command->add_flag("--json", options->json,
                     "print one JSON object with the keys msssim, msssim_db, psnr "
                     "(identical images give \"inf\" for the last two)");
-  const std::map<std::string, MsssimConvention> conventions = {
-      {"tf", MsssimConvention::kTensorFlow}, {"pytorch", MsssimConvention::kPytorch}};
-  command->add_option("--convention", options->convention,
-                      "how MS-SSIM pools a side of odd length: tf (tf.image.ssim_multiscale, the "
-                      "default) or pytorch (pytorch_msssim); they differ by up to 1e-3 on odd sizes")
+  const std::map<std::string, MsssimConvention> conventions = {{"tf", MsssimConvention::kTensorFlow},
+                                                               {"pytorch", MsssimConvention::kPytorch}};
+  command
+      ->add_option("--convention", options->convention,
+                   "how MS-SSIM pools a side of odd length: tf (tf.image.ssim_multiscale, the "
+                   "default) or pytorch (pytorch_msssim); they differ by up to 1e-3 on odd sizes")
       ->transform(CLI::CheckedTransformer(conventions, CLI::ignore_case));
   command->footer(
       "MS-SSIM: 5 scales, 11x11 Gaussian, data range 255, averaged over R, G, B; alpha is "

@@ -30,10 +30,10 @@ void run_trim(TrimCommand& o) {
   write_output(o.output, result.bytes, o.common.force);
   if (!o.common.quiet) {
     const double pixels = double(header.width) * header.height;
-    std::fprintf(summary_stream(o.output), "%s -> %s: %.4f -> %.4f bpp (%zu -> %zu bytes), %d iterations max\n",
-                 name.c_str(), o.output.c_str(), bytes.size() * 8.0 / pixels,
-                 result.bytes.size() * 8.0 / pixels, bytes.size(), result.bytes.size(),
-                 result.map.max_count());
+    std::fprintf(summary_stream(o.output),
+                 "%s -> %s: %.4f -> %.4f bpp (%zu -> %zu bytes), %d iterations max\n", name.c_str(),
+                 o.output.c_str(), bytes.size() * 8.0 / pixels, result.bytes.size() * 8.0 / pixels,
+                 bytes.size(), result.bytes.size(), result.map.max_count());
   }
 }
 
@@ -41,9 +41,10 @@ void run_trim(TrimCommand& o) {
 
 void add_trim_command(CLI::App& app) {
   auto o = std::make_shared<TrimCommand>();
-  CLI::App* command = app.add_subcommand(
-      "trim", "Lower a .qc file's rate without the original image: tiles lose their last "
-              "iterations, the cheapest loss of quality per bit first");
+  CLI::App* command =
+      app.add_subcommand("trim",
+                         "Lower a .qc file's rate without the original image: tiles lose their last "
+                         "iterations, the cheapest loss of quality per bit first");
   command->add_option("IN", o->input, "input .qc file, - for standard input")->required();
   command->add_option("-o,--output", o->output,
                       "output .qc file, - for standard output (default: IN with the extension .trim.qc)");
