@@ -51,7 +51,7 @@ LastIterationCost iteration_rate(const CodeStack& coded, const TileMap& map, int
 }
 
 int search_rounds(int effort) {
-  static constexpr int kRounds[kMaxEffort] = {0, 1, 2};
+  static constexpr int kRounds[kMaxEffort] = {0, 1, 2, 4};
   return kRounds[std::clamp(effort, 1, kMaxEffort) - 1];
 }
 
