@@ -63,8 +63,8 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
   const size_t positions = static_cast<size_t>(rows) * cols;
   const std::vector<float> weight = tile_pixel_counts(grid);
   Run best = run(grid, x, weight, decoder, x_hat, signs);
-  const LastIterationCost network_rate = setup.rate(signs);
-  double best_objective = best.total + setup.lambda * network_rate.bits;
+  LastIterationCost rate = setup.rate(signs);  // of the bits as they stand
+  double best_objective = best.total + setup.lambda * rate.bits;
   SearchOutcome outcome;
   outcome.network_objective = best_objective;
 
@@ -85,8 +85,7 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
   };
 
   for (int round = 0; round < std::min(setup.rounds, code_channels); ++round) {
-    // Each flip's own rate change, with the bits as they stand this round.
-    const std::vector<float> flip_rate = round == 0 ? network_rate.flip_delta : setup.rate(signs).flip_delta;
+    const std::vector<float>& flip_rate = rate.flip_delta;  // each flip's own rate change
     std::vector<int8_t> kept = signs;
     int flipped = 0;
     for (int colour = 0; colour < kColours * kColours; ++colour) {
@@ -115,9 +114,11 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
     // Flips of neighbouring colours interact: keep the round only if they
     // help together.
     Run together = run(grid, x, weight, decoder, x_hat, kept);
-    const double objective = together.total + setup.lambda * setup.rate(kept).bits;
+    LastIterationCost kept_rate = setup.rate(kept);
+    const double objective = together.total + setup.lambda * kept_rate.bits;
     if (objective < best_objective) {
       signs = std::move(kept);
+      rate = std::move(kept_rate);
       best = std::move(together);
       best_objective = objective;
       outcome.flips += flipped;
