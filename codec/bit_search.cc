@@ -17,11 +17,11 @@ struct Run {
   double total = 0;
 };
 
-Run run(const TileGrid& grid, const std::vector<float>& x, const std::vector<float>& weight,
-        const DecoderState& before, const std::vector<float>& x_hat, const std::vector<int8_t>& signs) {
+Run run(const TileSsim& quality, const std::vector<float>& weight, const DecoderState& before,
+        const std::vector<float>& x_hat, const std::vector<int8_t>& signs) {
   Run r{before, x_hat, {}, 0};
   r.state.step(signs.data(), r.x_hat.data());
-  const std::vector<float> ssim = tile_ssim(grid, x, r.x_hat);
+  const std::vector<float> ssim = quality.measure(r.x_hat);
   r.error.resize(ssim.size());
   for (size_t i = 0; i < ssim.size(); ++i) {
     r.error[i] = (1.0 - ssim[i]) * weight[i];
@@ -55,14 +55,14 @@ int search_rounds(int effort) {
   return kRounds[std::clamp(effort, 1, kMaxEffort) - 1];
 }
 
-SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
-                          const std::vector<float>& values, std::vector<int8_t>& signs, int code_channels,
-                          DecoderState& decoder, std::vector<float>& x_hat) {
-  const TileGrid& grid = setup.grid;
+SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& values,
+                          std::vector<int8_t>& signs, int code_channels, DecoderState& decoder,
+                          std::vector<float>& x_hat) {
+  const TileGrid& grid = setup.quality.grid();
   const int rows = grid.tiles_y(), cols = grid.tiles_x();
   const size_t positions = static_cast<size_t>(rows) * cols;
   const std::vector<float> weight = tile_pixel_counts(grid);
-  Run best = run(grid, x, weight, decoder, x_hat, signs);
+  Run best = run(setup.quality, weight, decoder, x_hat, signs);
   LastIterationCost rate = setup.rate(signs);  // of the bits as they stand
   double best_objective = best.total + setup.lambda * rate.bits;
   SearchOutcome outcome;
@@ -99,7 +99,7 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
           tried.push_back(p);
         }
       if (tried.empty()) continue;
-      const Run t = run(grid, x, weight, decoder, x_hat, trial);
+      const Run t = run(setup.quality, weight, decoder, x_hat, trial);
       for (size_t p : tried) {
         const int row = static_cast<int>(p / cols), col = static_cast<int>(p % cols);
         const double gain =
@@ -113,7 +113,7 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
     if (flipped == 0) continue;
     // Flips of neighbouring colours interact: keep the round only if they
     // help together.
-    Run together = run(grid, x, weight, decoder, x_hat, kept);
+    Run together = run(setup.quality, weight, decoder, x_hat, kept);
     LastIterationCost kept_rate = setup.rate(kept);
     const double objective = together.total + setup.lambda * kept_rate.bits;
     if (objective < best_objective) {

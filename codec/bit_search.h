@@ -30,7 +30,7 @@ int search_rounds(int effort);
 constexpr int kMaxEffort = 4;
 
 struct SearchSetup {
-  TileGrid grid;  // the image with 16-pixel tiles: one per code position
+  const TileSsim& quality;  // against the image, with 16-pixel tiles: one per code position
   int rounds = 0;
   double lambda = 0;  // SSIM error (pixels) per bit
   // The cost of this iteration's bits (-1/+1, 0 where masked) after the
@@ -52,8 +52,8 @@ struct SearchOutcome {
 // signs: the network's bits (-1/+1, 0 where masked), replaced by the chosen
 // ones; values: the binarizer's outputs in the same layout. decoder and
 // x_hat come in before the iteration and leave advanced by the chosen bits.
-SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& x,
-                          const std::vector<float>& values, std::vector<int8_t>& signs, int code_channels,
-                          DecoderState& decoder, std::vector<float>& x_hat);
+SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& values,
+                          std::vector<int8_t>& signs, int code_channels, DecoderState& decoder,
+                          std::vector<float>& x_hat);
 
 }  // namespace qc

@@ -2,6 +2,7 @@
 // quality control.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "base/error.h"
 #include "codec/bit_search.h"
@@ -34,6 +35,7 @@ class Encoder {
         net_(model.qcm, RuntimeOptions{options.threads, ActivationMode::kInt8}),
         x_(to_planar(image)),
         grid_{image.width, image.height, x_.width, x_.height, options.tile * ArchConfig::kStride},
+        tile_quality_(grid_, x_.data),
         rows_(x_.height / ArchConfig::kStride),
         cols_(x_.width / ArchConfig::kStride),
         iterations_(net_.config().iterations),
@@ -121,7 +123,7 @@ class Encoder {
     tables_.tiles = tiles;
     tables_.quality.assign(static_cast<size_t>(tiles) * (depth + 1), 0.0f);
     auto record = [&](int k) {
-      std::vector<float> q = tile_ssim(grid_, x_.data, loop.reconstruction());
+      std::vector<float> q = tile_quality_.measure(loop.reconstruction());
       for (int t = 0; t < tiles; ++t) tables_.quality[static_cast<size_t>(t) * (depth + 1) + k] = q[t];
     };
     record(0);
@@ -145,7 +147,11 @@ class Encoder {
     CodingLoop::BitChooser choose;
     int iteration = 0;
     if (rounds > 0) {
-      SearchSetup setup{{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride},
+      if (!block_quality_) {
+        block_quality_.emplace(TileGrid{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride},
+                               x_.data);
+      }
+      SearchSetup setup{*block_quality_,
                         rounds,
                         marginal_lambda(map),
                         nullptr};
@@ -154,7 +160,7 @@ class Encoder {
       };
       choose = [&, setup](std::vector<int8_t>& signs, const std::vector<float>& values, DecoderState& decoder,
                           std::vector<float>& x_hat) {
-        search_bits(setup, x_.data, values, signs, file_.code_channels, decoder, x_hat);
+        search_bits(setup, values, signs, file_.code_channels, decoder, x_hat);
       };
     }
     for (; iteration < n; ++iteration) {
@@ -337,6 +343,8 @@ class Encoder {
   RuntimeNetwork net_;
   PlanarImage x_;
   TileGrid grid_;
+  TileSsim tile_quality_;                   // per allocation tile
+  std::optional<TileSsim> block_quality_;  // per code position, for the bit search
   int rows_, cols_, iterations_;
   int search_rounds_;
   double rate_scale_ = 1;

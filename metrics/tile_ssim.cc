@@ -1,7 +1,6 @@
 #include "metrics/tile_ssim.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "metrics/ssim_window.h"
 
@@ -9,40 +8,62 @@ namespace qc {
 namespace {
 
 constexpr int kRadius = ssim::kRadius;
+constexpr int kTaps = 2 * kRadius + 1;
 
-// The five local statistics SSIM needs, for the rows of one band of tiles
-// plus a halo of kRadius rows each side (clamped at the image's edges), so
-// memory stays a few rows of the image however large it is.
-struct BandStats {
-  int first_row = 0, rows = 0, width = 0;
-  std::vector<float> a, b, aa, bb, ab;  // rows x width, blurred
-  float at(const std::vector<float>& plane, int y, int x) const {
-    return plane[static_cast<size_t>(y - first_row) * width + x];
-  }
-};
+const std::vector<float>& taps() {
+  static const std::vector<float> t = ssim::gaussian_taps<float>();
+  return t;
+}
 
-void blur_band(std::vector<float>& plane, int rows, int width, int valid_from, int valid_to,
-               std::vector<float>& tmp) {
-  static const std::vector<float> taps = ssim::gaussian_taps<float>();
-  tmp.assign(plane.size(), 0.0f);
+// Luma in [0, 1] of padded rows [first, last) of planar x.
+void luma_rows(const std::vector<float>& x, const TileGrid& g, int first, int last, float* out) {
+  const size_t plane = static_cast<size_t>(g.padded_width) * g.padded_height;
+  const size_t begin = static_cast<size_t>(first) * g.padded_width;
+  const size_t end = static_cast<size_t>(last) * g.padded_width;
+  for (size_t p = begin; p < end; ++p) out[p - begin] = (x[p] + x[p + plane] + x[p + 2 * plane]) / 3.0f + 0.5f;
+}
+
+// Blurs `rows` rows of `width` along x in place, edges replicated. The taps
+// are summed in the same order at every pixel, and the loops over a row
+// vectorise (no clamping inside them).
+void blur_rows(float* plane, int rows, int width, std::vector<float>& padded) {
+  const std::vector<float>& t = taps();
+  padded.resize(static_cast<size_t>(width) + 2 * kRadius);
   for (int y = 0; y < rows; ++y) {
-    const float* row = plane.data() + static_cast<size_t>(y) * width;
-    for (int x = 0; x < width; ++x) {
-      float s = 0;
-      for (int k = -kRadius; k <= kRadius; ++k) s += taps[k + kRadius] * row[std::clamp(x + k, 0, width - 1)];
-      tmp[static_cast<size_t>(y) * width + x] = s;
+    float* row = plane + static_cast<size_t>(y) * width;
+    std::fill_n(padded.begin(), kRadius, row[0]);
+    std::copy_n(row, width, padded.begin() + kRadius);
+    std::fill_n(padded.begin() + kRadius + width, kRadius, row[width - 1]);
+    std::fill_n(row, width, 0.0f);
+    for (int k = 0; k < kTaps; ++k) {
+      const float tap = t[k];
+      const float* in = padded.data() + k;
+      for (int i = 0; i < width; ++i) row[i] += tap * in[i];
     }
   }
-  // Vertical pass only where the band's output rows need it.
-  for (int y = valid_from; y < valid_to; ++y) {
-    for (int x = 0; x < width; ++x) {
-      float s = 0;
-      for (int k = -kRadius; k <= kRadius; ++k) {
-        s += taps[k + kRadius] * tmp[static_cast<size_t>(std::clamp(y + k, 0, rows - 1)) * width + x];
-      }
-      plane[static_cast<size_t>(y) * width + x] = s;
+}
+
+// Blurs along y: output rows [from, to) of `rows` input rows, the input's
+// first and last rows replicated beyond them.
+void blur_columns(const float* in, int rows, int width, int from, int to, float* out) {
+  const std::vector<float>& t = taps();
+  for (int y = from; y < to; ++y) {
+    float* o = out + static_cast<size_t>(y - from) * width;
+    std::fill_n(o, width, 0.0f);
+    for (int k = 0; k < kTaps; ++k) {
+      const float tap = t[k];
+      const float* r = in + static_cast<size_t>(std::clamp(y + k - kRadius, 0, rows - 1)) * width;
+      for (int i = 0; i < width; ++i) o[i] += tap * r[i];
     }
   }
+}
+
+// The Gaussian blur of a whole plane.
+std::vector<float> blurred(std::vector<float> plane, int rows, int width) {
+  std::vector<float> padded, out(plane.size());
+  blur_rows(plane.data(), rows, width, padded);
+  blur_columns(plane.data(), rows, width, 0, rows, out.data());
+  return out;
 }
 
 }  // namespace
@@ -58,50 +79,62 @@ std::vector<float> tile_pixel_counts(const TileGrid& grid) {
   return weight;
 }
 
-std::vector<float> tile_ssim(const TileGrid& g, const std::vector<float>& x,
-                             const std::vector<float>& x_hat) {
+TileSsim::TileSsim(const TileGrid& grid, const std::vector<float>& x) : grid_(grid) {
+  const int w = grid.padded_width, h = grid.padded_height;
+  luma_.resize(static_cast<size_t>(w) * h);
+  luma_rows(x, grid, 0, h, luma_.data());
+  std::vector<float> square(luma_.size());
+  for (size_t p = 0; p < luma_.size(); ++p) square[p] = luma_[p] * luma_[p];
+  mean_ = blurred(luma_, h, w);
+  square_mean_ = blurred(std::move(square), h, w);
+}
+
+std::vector<float> TileSsim::measure(const std::vector<float>& x_hat) const {
+  const TileGrid& g = grid_;
   const int w = g.padded_width, h = g.padded_height;
-  const size_t n = static_cast<size_t>(w) * h;
   const int tx = g.tiles_x(), ty = g.tiles_y();
   const float k1 = static_cast<float>(ssim::kK1), k2 = static_cast<float>(ssim::kK2);
   const float c1 = k1 * k1, c2 = k2 * k2;
   std::vector<float> out(static_cast<size_t>(tx) * ty, 1.0f);
-  BandStats s;
-  std::vector<float> tmp;
+  // One band of tiles at a time, with kRadius rows of halo each side, so
+  // memory stays a few rows of the image however large it is.
+  std::vector<float> b, bb, ab, mean_b, mean_bb, mean_ab, padded, value(g.width);
+  std::vector<double> sum(tx);
+  std::vector<int> pixels(tx);
   for (int band = 0; band < ty; ++band) {
     const int y0 = band * g.tile_pixels, y1 = std::min(g.height, y0 + g.tile_pixels);
     if (y0 >= y1) break;  // the rest is padding
-    s.first_row = std::max(0, y0 - kRadius);
-    const int last = std::min(h, y1 + kRadius);
-    s.rows = last - s.first_row;
-    s.width = w;
-    const size_t count = static_cast<size_t>(s.rows) * w;
-    for (auto* p : {&s.a, &s.b, &s.aa, &s.bb, &s.ab}) p->resize(count);
-    for (int y = s.first_row; y < last; ++y) {
-      for (int i = 0; i < w; ++i) {
-        const size_t p = static_cast<size_t>(y) * w + i, q = static_cast<size_t>(y - s.first_row) * w + i;
-        const float a = (x[p] + x[p + n] + x[p + 2 * n]) / 3.0f + 0.5f;
-        const float b = (x_hat[p] + x_hat[p + n] + x_hat[p + 2 * n]) / 3.0f + 0.5f;
-        s.a[q] = a;
-        s.b[q] = b;
-        s.aa[q] = a * a;
-        s.bb[q] = b * b;
-        s.ab[q] = a * b;
-      }
+    const int first = std::max(0, y0 - kRadius), last = std::min(h, y1 + kRadius);
+    const int rows = last - first;
+    const size_t count = static_cast<size_t>(rows) * w;
+    b.resize(count);
+    bb.resize(count);
+    ab.resize(count);
+    luma_rows(x_hat, g, first, last, b.data());
+    const float* a = luma_.data() + static_cast<size_t>(first) * w;
+    for (size_t p = 0; p < count; ++p) {
+      bb[p] = b[p] * b[p];
+      ab[p] = a[p] * b[p];
     }
-    // Rows clamp at the image's edges, as a whole-image blur would.
-    for (auto* p : {&s.a, &s.b, &s.aa, &s.bb, &s.ab}) {
-      blur_band(*p, s.rows, w, y0 - s.first_row, y1 - s.first_row, tmp);
+    const size_t out_count = static_cast<size_t>(y1 - y0) * w;
+    for (auto [in, blur] : {std::pair{&b, &mean_b}, {&bb, &mean_bb}, {&ab, &mean_ab}}) {
+      blur_rows(in->data(), rows, w, padded);
+      blur->resize(out_count);
+      // Rows clamp at the band's ends, which are the image's where the halo is cut.
+      blur_columns(in->data(), rows, w, y0 - first, y1 - first, blur->data());
     }
-    std::vector<double> sum(tx, 0.0);
-    std::vector<int> pixels(tx, 0);
+    std::fill(sum.begin(), sum.end(), 0.0);
+    std::fill(pixels.begin(), pixels.end(), 0);
     for (int y = y0; y < y1; ++y) {
+      const size_t row = static_cast<size_t>(y) * w, band_row = static_cast<size_t>(y - y0) * w;
       for (int i = 0; i < g.width; ++i) {
-        const float a = s.at(s.a, y, i), b = s.at(s.b, y, i);
-        const float va = s.at(s.aa, y, i) - a * a, vb = s.at(s.bb, y, i) - b * b;
-        const float cov = s.at(s.ab, y, i) - a * b;
-        sum[i / g.tile_pixels] +=
-            ((2 * a * b + c1) * (2 * cov + c2)) / ((a * a + b * b + c1) * (va + vb + c2));
+        const float ma = mean_[row + i], mb = mean_b[band_row + i];
+        const float va = square_mean_[row + i] - ma * ma, vb = mean_bb[band_row + i] - mb * mb;
+        const float cov = mean_ab[band_row + i] - ma * mb;
+        value[i] = ((2 * ma * mb + c1) * (2 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+      }
+      for (int i = 0; i < g.width; ++i) {
+        sum[i / g.tile_pixels] += value[i];
         ++pixels[i / g.tile_pixels];
       }
     }
@@ -110,6 +143,11 @@ std::vector<float> tile_ssim(const TileGrid& g, const std::vector<float>& x,
     }
   }
   return out;
+}
+
+std::vector<float> tile_ssim(const TileGrid& grid, const std::vector<float>& x,
+                             const std::vector<float>& x_hat) {
+  return TileSsim(grid, x).measure(x_hat);
 }
 
 }  // namespace qc

@@ -18,8 +18,25 @@ struct TileGrid {
 // of its quality in the allocation.
 std::vector<float> tile_pixel_counts(const TileGrid& grid);
 
-// x, x_hat: planar 3 x padded_height x padded_width in [-0.5, 0.5].
-// Returns tiles_y x tiles_x SSIM values (tiles wholly in the padding get 1).
+// Tile SSIM against one reference image. The encoder measures many
+// reconstructions of the same image, so the reference's luma and its blurred
+// statistics are computed once (three planes the size of the image) and each
+// measurement blurs only the three that depend on the reconstruction.
+class TileSsim {
+ public:
+  // x: planar 3 x padded_height x padded_width in [-0.5, 0.5].
+  TileSsim(const TileGrid& grid, const std::vector<float>& x);
+  // x_hat: like x. Returns tiles_y x tiles_x SSIM values (tiles wholly in
+  // the padding get 1).
+  std::vector<float> measure(const std::vector<float>& x_hat) const;
+  const TileGrid& grid() const { return grid_; }
+
+ private:
+  TileGrid grid_;
+  std::vector<float> luma_, mean_, square_mean_;  // of the reference, padded_height x padded_width
+};
+
+// TileSsim(grid, x).measure(x_hat), for a single measurement.
 std::vector<float> tile_ssim(const TileGrid& grid, const std::vector<float>& x,
                              const std::vector<float>& x_hat);
 

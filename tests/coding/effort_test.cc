@@ -28,14 +28,14 @@ TEST(Effort, SearchNeverRaisesTheObjectiveAndTheDecoderFollowsIt) {
 
   CodingLoop encoder(net, x.height, x.width, true);
   CodeStack codes(iterations, channels, rows, cols);
-  SearchSetup setup{
-      {image.width, image.height, x.width, x.height, ArchConfig::kStride}, search_rounds(3), 2.0, nullptr};
+  const TileSsim quality({image.width, image.height, x.width, x.height, ArchConfig::kStride}, x.data);
+  SearchSetup setup{quality, search_rounds(3), 2.0, nullptr};
   int iteration = 0;
   setup.rate = [&](const std::vector<int8_t>& signs) { return iteration_rate(codes, map, iteration, signs); };
   std::vector<SearchOutcome> outcomes;
   CodingLoop::BitChooser choose = [&](std::vector<int8_t>& signs, const std::vector<float>& values,
                                       DecoderState& decoder, std::vector<float>& x_hat) {
-    outcomes.push_back(search_bits(setup, x.data, values, signs, channels, decoder, x_hat));
+    outcomes.push_back(search_bits(setup, values, signs, channels, decoder, x_hat));
   };
   for (; iteration < iterations; ++iteration) encoder.encode_step(x.data, counts, codes, choose);
 
