@@ -1,5 +1,6 @@
 #include "nn/packed_conv.h"
 
+#include <algorithm>
 #include <string>
 
 #include "base/error.h"
@@ -9,15 +10,35 @@
 namespace qc {
 namespace {
 
-// dst[o] = scale * (alpha[0][o] acc_0 + alpha[1][o] acc_1 + ...) + bias[o]
-// with acc_k = 2 * selected[k][o] - sum_q, in exactly that order.
-QC_VECTOR_CLONES void epilogue(const int32_t* selected, int32_t sum_q, const float* alpha, const float* bias,
-                               int out, int bases, float scale, float* dst) {
-  for (int o = 0; o < out; ++o) dst[o] = alpha[o] * static_cast<float>(2 * selected[o] - sum_q);
-  for (int k = 1; k < bases; ++k)
-    for (int o = 0; o < out; ++o)
-      dst[o] = dst[o] + alpha[k * out + o] * static_cast<float>(2 * selected[k * out + o] - sum_q);
-  for (int o = 0; o < out; ++o) dst[o] = scale * dst[o] + bias[o];
+// dst[x][o] = scale * (alpha[0][o] acc_0 + alpha[1][o] acc_1 + ...) + bias[o]
+// with acc_k = 2 * selected[x][k][o] - sum_q[x], in exactly that order, for
+// every pixel x of a row. One call per row, and the bases summed in a
+// register (kBases known, so that loop unrolls and the one over o
+// vectorises; 0 = `bases` at run time).
+template <int kBases>
+[[gnu::always_inline]] inline void epilogue_pixels(const int32_t* selected, int stride, const int32_t* sum_q,
+                                                    int pixels, const float* alpha, const float* bias,
+                                                    int out, int bases, float scale, float* dst) {
+  const int n = kBases ? kBases : bases;
+  for (int x = 0; x < pixels; ++x, selected += stride, dst += out) {
+    const int32_t s = sum_q[x];
+    for (int o = 0; o < out; ++o) {
+      float v = alpha[o] * static_cast<float>(2 * selected[o] - s);
+      for (int k = 1; k < n; ++k) v = v + alpha[k * out + o] * static_cast<float>(2 * selected[k * out + o] - s);
+      dst[o] = scale * v + bias[o];
+    }
+  }
+}
+
+QC_VECTOR_CLONES void epilogue(const int32_t* selected, int stride, const int32_t* sum_q, int pixels,
+                               const float* alpha, const float* bias, int out, int bases, float scale,
+                               float* dst) {
+  switch (bases) {
+    case 1: return epilogue_pixels<1>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    case 2: return epilogue_pixels<2>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    case 3: return epilogue_pixels<3>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    default: return epilogue_pixels<0>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+  }
 }
 
 }  // namespace
@@ -76,7 +97,8 @@ void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vect
   const int width = out_size(in.width);
   const int rows = blocks_ * 16;
   const int top = y * stride_ - pad();
-  scratch.resize(static_cast<size_t>(width) * rows);
+  // The kernel's counts, then each output pixel's sum of its input values.
+  scratch.resize(static_cast<size_t>(width) * (rows + 1));
   BinaryRowArgs args;
   args.in = in.at(top, -pad());
   args.row_stride = in.row_stride();
@@ -89,14 +111,14 @@ void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vect
   args.out = scratch.data();
   binary_kernels().row(args);
 
-  for (int x = 0; x < width; ++x) {
-    int32_t sum_q = 0;
+  int32_t* sum_q = scratch.data() + static_cast<size_t>(width) * rows;
+  std::fill_n(sum_q, width, 0);
+  for (int x = 0; x < width; ++x)
     for (int ky = 0; ky < kernel_; ++ky)
       for (int kx = 0; kx < kernel_; ++kx)
-        sum_q += in.pixel_sums[in.pixel_index(top + ky, x * stride_ - pad() + kx)];
-    epilogue(scratch.data() + static_cast<size_t>(x) * rows, sum_q, alpha_.data(), bias_.data(),
-             out_channels_, bases_, input_scale_, out + static_cast<size_t>(x) * out_channels_);
-  }
+        sum_q[x] += in.pixel_sums[in.pixel_index(top + ky, x * stride_ - pad() + kx)];
+  epilogue(scratch.data(), rows, sum_q, width, alpha_.data(), bias_.data(), out_channels_, bases_,
+           input_scale_, out);
 }
 
 void PackedConv::run_row(const FloatTensor& in, int y, float* out, std::vector<int32_t>&) const {
