@@ -113,10 +113,11 @@ void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vect
 
   int32_t* sum_q = scratch.data() + static_cast<size_t>(width) * rows;
   std::fill_n(sum_q, width, 0);
-  for (int x = 0; x < width; ++x)
-    for (int ky = 0; ky < kernel_; ++ky)
-      for (int kx = 0; kx < kernel_; ++kx)
-        sum_q[x] += in.pixel_sums[in.pixel_index(top + ky, x * stride_ - pad() + kx)];
+  for (int ky = 0; ky < kernel_; ++ky) {
+    const int32_t* sums = in.pixel_sums.data() + in.pixel_index(top + ky, -pad());
+    for (int x = 0; x < width; ++x)
+      for (int kx = 0; kx < kernel_; ++kx) sum_q[x] += sums[x * stride_ + kx];
+  }
   epilogue(scratch.data(), rows, sum_q, width, alpha_.data(), bias_.data(), out_channels_, bases_,
            input_scale_, out);
 }
