@@ -7,8 +7,6 @@
 namespace qc {
 namespace {
 
-constexpr int kColours = 3;  // a 3x3 colouring: same-colour positions are 3 blocks apart
-
 // The decoder run from `before` with one choice of bits, and its error per block.
 struct Run {
   DecoderState state;
@@ -50,9 +48,9 @@ LastIterationCost iteration_rate(const CodeStack& coded, const TileMap& map, int
   return measure_last_iteration(prefix, map.capped(iteration + 1));
 }
 
-int search_rounds(int effort) {
-  static constexpr int kRounds[kMaxEffort] = {0, 1, 2, 4};
-  return kRounds[std::clamp(effort, 1, kMaxEffort) - 1];
+SearchLevel search_level(int effort) {
+  static constexpr SearchLevel kLevels[kMaxEffort] = {{0, 3}, {1, 3}, {2, 3}, {4, 3}};
+  return kLevels[std::clamp(effort, 1, kMaxEffort) - 1];
 }
 
 SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& values,
@@ -84,15 +82,16 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& va
     bit = static_cast<int8_t>(-bit);
   };
 
-  for (int round = 0; round < std::min(setup.rounds, code_channels); ++round) {
+  const int side = setup.level.colouring;
+  for (int round = 0; round < std::min(setup.level.rounds, code_channels); ++round) {
     const std::vector<float>& flip_rate = rate.flip_delta;  // each flip's own rate change
     std::vector<int8_t> kept = signs;
     int flipped = 0;
-    for (int colour = 0; colour < kColours * kColours; ++colour) {
+    for (int colour = 0; colour < side * side; ++colour) {
       std::vector<int8_t> trial = signs;
       std::vector<size_t> tried;
-      for (int row = colour / kColours; row < rows; row += kColours)
-        for (int col = colour % kColours; col < cols; col += kColours) {
+      for (int row = colour / side; row < rows; row += side)
+        for (int col = colour % side; col < cols; col += side) {
           const size_t p = static_cast<size_t>(row) * cols + col;
           if (order[p].empty()) continue;
           flip_at(trial, p, round);

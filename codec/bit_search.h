@@ -25,13 +25,19 @@
 
 namespace qc {
 
-// Search rounds per iteration at an effort level (1 = no search).
-int search_rounds(int effort);
+// How hard an effort level searches: rounds per iteration (0 at effort 1:
+// no search), and the side of the colouring (positions tried together are
+// `colouring` blocks apart, so a round takes colouring^2 decoder steps).
+struct SearchLevel {
+  int rounds = 0;
+  int colouring = 3;
+};
+SearchLevel search_level(int effort);
 constexpr int kMaxEffort = 4;
 
 struct SearchSetup {
   const TileSsim& quality;  // against the image, with 16-pixel tiles: one per code position
-  int rounds = 0;
+  SearchLevel level;
   double lambda = 0;  // SSIM error (pixels) per bit
   // The cost of this iteration's bits (-1/+1, 0 where masked) after the
   // iterations already coded.

@@ -39,10 +39,9 @@ struct EncodeOptions {
   // with the w8h model it changed MS-SSIM by <= 0.004 on Kodak but landed
   // fewer files in the rate window (docs/ALLOCATION.md).
   bool compare_uniform = false;
-  // 1..kMaxEffort (codec/bit_search.h). Above 1 the file's final coding
-  // pass searches each iteration's bits for ones that decode better; the
-  // allocation is chosen as at effort 1, for a rate target with room left
-  // for the bits the search adds (docs/EFFORT.md).
+  // 1..kMaxEffort (codec/bit_search.h). Above 1 each coding pass searches
+  // each iteration's bits for ones that decode better, and rate control
+  // measures those searched files (docs/EFFORT.md).
   int effort = 1;
 };
 

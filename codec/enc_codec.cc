@@ -22,9 +22,8 @@ constexpr int kMaxRatePasses = 8;
 constexpr double kRateLow = 0.95, kRateHigh = 1.01;  // accepted size / target
 constexpr int kQualityPasses = 7;
 // How much the bit search grows a file (measured on Kodak: 0.3-1% for one
-// round, 0.5-1.7% for two), and the margin added to a growth seen.
+// round, 0.5-1.7% for two).
 constexpr double kSearchGrowthPerRound = 0.008;
-constexpr double kSearchGrowthMargin = 1.003;
 
 class Encoder {
  public:
@@ -39,7 +38,7 @@ class Encoder {
         rows_(x_.height / ArchConfig::kStride),
         cols_(x_.width / ArchConfig::kStride),
         iterations_(net_.config().iterations),
-        search_rounds_(search_rounds(options.effort)) {
+        search_(search_level(options.effort)) {
     file_.width = image.width;
     file_.height = image.height;
     file_.channels = image.channels;
@@ -58,7 +57,7 @@ class Encoder {
       if (options_.iterations > iterations_) {
         throw Error("--iterations: this model codes at most " + std::to_string(iterations_));
       }
-      return finish(code(TileMap(options_.tile, rows_, cols_, options_.iterations), false, search_rounds_));
+      return finish(code(TileMap(options_.tile, rows_, cols_, options_.iterations), false, search_));
     }
     if (options_.allocation) {
       const TileMap& map = *options_.allocation;
@@ -71,18 +70,18 @@ class Encoder {
         throw Error("the allocation asks for more than the model's " + std::to_string(iterations_) +
                     " iterations");
       }
-      return finish(code(map, false, search_rounds_));
+      return finish(code(map, false, search_));
     }
     if (options_.bpp > 0) {
       analyse(analysis_depth(options_.bpp, file_.code_channels, iterations_));
-      Coded chosen = search_rounds_ > 0 ? searched_at_rate() : rate_controlled();
+      Coded chosen = rate_controlled();
       chosen.result.passes = passes_;  // all the work, not just the kept file's
       return std::move(chosen.result);
     }
     analyse(iterations_);
     EncodeResult result = control_quality();
-    if (search_rounds_ > 0) {  // the searched file decodes at least as well
-      result.bytes = code(result.map, false, search_rounds_).bytes;
+    if (search_.rounds > 0) {  // the searched file decodes at least as well
+      result.bytes = code(result.map, false, search_).bytes;
       result.passes = passes_;
     }
     return result;
@@ -139,20 +138,20 @@ class Encoder {
   // One closed-loop pass with the given allocation: the file it makes, and
   // (only when asked: it is as large as the image) the reconstruction. With
   // search rounds, each iteration's bits are searched (bit_search.h).
-  Pass code(const TileMap& map, bool keep_reconstruction = false, int rounds = 0) {
+  Pass code(const TileMap& map, bool keep_reconstruction = false, SearchLevel search = {}) {
     const std::vector<uint8_t> counts = position_counts(map, rows_, cols_);
     const int n = map.max_count();
     CodingLoop loop(net_, x_.height, x_.width, true);
     file_.codes = CodeStack(n, file_.code_channels, rows_, cols_);
-    CodingLoop::BitChooser choose;
     int iteration = 0;
-    if (rounds > 0) {
+    CodingLoop::BitChooser choose;
+    if (search.rounds > 0) {
       if (!block_quality_) {
         block_quality_.emplace(TileGrid{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride},
                                x_.data);
       }
       SearchSetup setup{*block_quality_,
-                        rounds,
+                        search,
                         marginal_lambda(map),
                         nullptr};
       setup.rate = [&](const std::vector<int8_t>& signs) {
@@ -172,7 +171,8 @@ class Encoder {
     return {write_qc(file_), map, keep_reconstruction ? loop.reconstruction() : std::vector<float>()};
   }
 
-  // The file for a rate target at effort 1.
+  // The file for a rate target. At effort > 1 every pass is searched, so
+  // rate control measures the files it sends.
   Coded rate_controlled() {
     Coded chosen = control_rate(options_.rule, AllocationCeiling::kTileQuality);
     // Adaptive allocation helps only as far as the decoder copes with
@@ -191,29 +191,6 @@ class Encoder {
       if (fuller.result.target_met) chosen = better(std::move(fuller), std::move(chosen));
     }
     return chosen;
-  }
-
-  // At effort > 1: the allocation rate control chooses, coded once more with
-  // the bit search. Flipped bits are less predictable, so the searched file
-  // is larger: the allocation is chosen for a target lowered by the growth
-  // expected, then, if the searched file still overshoots the window, once
-  // more by the growth it showed. Failing that the unsearched file stands.
-  Coded searched_at_rate() {
-    const double cap = kRateHigh * options_.bpp * image_.width * image_.height / 8.0;
-    double growth = 1 + kSearchGrowthPerRound * search_rounds_;
-    Coded plain;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      rate_scale_ = 1 / growth;
-      plain = rate_controlled();
-      rate_scale_ = 1;
-      Pass pass = code(plain.result.map, false, search_rounds_);
-      if (pass.bytes.size() <= cap) {
-        plain.result.bytes = std::move(pass.bytes);
-        return plain;
-      }
-      growth = kSearchGrowthMargin * pass.bytes.size() / static_cast<double>(plain.result.bytes.size());
-    }
-    return plain;
   }
 
   // The search's lambda: the SSIM error (pixels) one more iteration on every
@@ -241,16 +218,14 @@ class Encoder {
   // MS-SSIM of a candidate's decoded image; codes its map again (the same
   // bytes) when the reconstruction was not kept.
   double quality(Coded& c) {
-    if (c.reconstruction.empty()) c.reconstruction = code(c.result.map, true).reconstruction;
+    if (c.reconstruction.empty()) c.reconstruction = code(c.result.map, true, search_).reconstruction;
     return ms_ssim(image_, decoded(c.reconstruction));
   }
 
   // The candidate that decodes to the higher MS-SSIM (a on ties).
   Coded better(Coded a, Coded b) { return quality(b) > quality(a) ? std::move(b) : std::move(a); }
 
-  // The rate control's target: the user's, lowered while rate control
-  // leaves room for the bit search (searched_at_rate).
-  double target_bytes() const { return rate_scale_ * options_.bpp * image_.width * image_.height / 8.0; }
+  double target_bytes() const { return options_.bpp * image_.width * image_.height / 8.0; }
 
   EncodeResult finish(Pass pass, bool met = true, std::string note = {}) {
     report(1.0);
@@ -265,12 +240,12 @@ class Encoder {
     // The most this rule will spend.
     const std::vector<uint8_t> fullest = allocate(tables_, UINT64_MAX, rule, ceiling);
     const double full_cost = static_cast<double>(allocation_cost(tables_, fullest));
-    double budget = std::max(0.0, target * 0.98 - overhead_bytes()) * 8 * 256;
+    double budget = first_budget();
     double too_small = 0, too_large = -1;  // budgets known to miss (-1: none yet)
     Pass best;
     bool have_best = false;
     for (int round = 0; round < kMaxRatePasses; ++round) {
-      Pass pass = code(map_for(static_cast<uint64_t>(budget), rule, ceiling));
+      Pass pass = code(map_for(static_cast<uint64_t>(budget), rule, ceiling), false, search_);
       const double ratio = pass.bytes.size() / target;
       if (ratio <= kRateHigh && (!have_best || pass.bytes.size() > best.bytes.size())) {
         best = pass;
@@ -288,7 +263,7 @@ class Encoder {
       budget = next;
     }
     if (!have_best) {
-      return {finish(code(TileMap(options_.tile, rows_, cols_, 0)), false,
+      return {finish(code(TileMap(options_.tile, rows_, cols_, 0), false, search_), false,
                      "the smallest file this model makes is larger than the target"),
               {}};
     }
@@ -331,6 +306,14 @@ class Encoder {
   }
 
   // Container header, checksum, alpha and an all-zero map: the file without codes.
+  // Rate control's first allocation budget (1/256 bits), from the target.
+  // Searched bits are less predictable than the network's: it leaves room
+  // for the growth the search usually brings.
+  double first_budget() {
+    const double growth = 1 + kSearchGrowthPerRound * search_.rounds;
+    return std::max(0.0, target_bytes() * 0.98 / growth - overhead_bytes()) * 8 * 256;
+  }
+
   double overhead_bytes() {
     file_.map = TileMap(options_.tile, rows_, cols_, 0);
     file_.codes = CodeStack(0, file_.code_channels, rows_, cols_);
@@ -346,8 +329,7 @@ class Encoder {
   TileSsim tile_quality_;                   // per allocation tile
   std::optional<TileSsim> block_quality_;  // per code position, for the bit search
   int rows_, cols_, iterations_;
-  int search_rounds_;
-  double rate_scale_ = 1;
+  SearchLevel search_;
   QcFile file_;
   AllocationTables tables_;
   int passes_ = 0;

@@ -29,7 +29,7 @@ TEST(Effort, SearchNeverRaisesTheObjectiveAndTheDecoderFollowsIt) {
   CodingLoop encoder(net, x.height, x.width, true);
   CodeStack codes(iterations, channels, rows, cols);
   const TileSsim quality({image.width, image.height, x.width, x.height, ArchConfig::kStride}, x.data);
-  SearchSetup setup{quality, search_rounds(3), 2.0, nullptr};
+  SearchSetup setup{quality, search_level(3), 2.0, nullptr};
   int iteration = 0;
   setup.rate = [&](const std::vector<int8_t>& signs) { return iteration_rate(codes, map, iteration, signs); };
   std::vector<SearchOutcome> outcomes;

@@ -91,7 +91,7 @@ void add_encode_command(CLI::App& app) {
   command
       ->add_option("-e,--effort", o->codec.effort,
                    "encoder effort 1.." + std::to_string(kMaxEffort) +
-                       ": above 1 the last coding pass searches each iteration's bits for ones "
+                       ": above 1 each coding pass searches each iteration's bits for ones "
                        "that decode better (same rate, same decoder; slower, see docs/EFFORT.md)")
       ->check(CLI::Range(1, kMaxEffort))
       ->capture_default_str();
