@@ -20,7 +20,8 @@ void luma_rows(const std::vector<float>& x, const TileGrid& g, int first, int la
   const size_t plane = static_cast<size_t>(g.padded_width) * g.padded_height;
   const size_t begin = static_cast<size_t>(first) * g.padded_width;
   const size_t end = static_cast<size_t>(last) * g.padded_width;
-  for (size_t p = begin; p < end; ++p) out[p - begin] = (x[p] + x[p + plane] + x[p + 2 * plane]) / 3.0f + 0.5f;
+  for (size_t p = begin; p < end; ++p)
+    out[p - begin] = (x[p] + x[p + plane] + x[p + 2 * plane]) / 3.0f + 0.5f;
 }
 
 // Blurs `rows` rows of `width` along x in place, edges replicated. The taps

@@ -17,14 +17,15 @@ namespace {
 // vectorises; 0 = `bases` at run time).
 template <int kBases>
 [[gnu::always_inline]] inline void epilogue_pixels(const int32_t* selected, int stride, const int32_t* sum_q,
-                                                    int pixels, const float* alpha, const float* bias,
-                                                    int out, int bases, float scale, float* dst) {
+                                                   int pixels, const float* alpha, const float* bias, int out,
+                                                   int bases, float scale, float* dst) {
   const int n = kBases ? kBases : bases;
   for (int x = 0; x < pixels; ++x, selected += stride, dst += out) {
     const int32_t s = sum_q[x];
     for (int o = 0; o < out; ++o) {
       float v = alpha[o] * static_cast<float>(2 * selected[o] - s);
-      for (int k = 1; k < n; ++k) v = v + alpha[k * out + o] * static_cast<float>(2 * selected[k * out + o] - s);
+      for (int k = 1; k < n; ++k)
+        v = v + alpha[k * out + o] * static_cast<float>(2 * selected[k * out + o] - s);
       dst[o] = scale * v + bias[o];
     }
   }
@@ -34,10 +35,14 @@ QC_VECTOR_CLONES void epilogue(const int32_t* selected, int stride, const int32_
                                const float* alpha, const float* bias, int out, int bases, float scale,
                                float* dst) {
   switch (bases) {
-    case 1: return epilogue_pixels<1>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
-    case 2: return epilogue_pixels<2>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
-    case 3: return epilogue_pixels<3>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
-    default: return epilogue_pixels<0>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    case 1:
+      return epilogue_pixels<1>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    case 2:
+      return epilogue_pixels<2>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    case 3:
+      return epilogue_pixels<3>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    default:
+      return epilogue_pixels<0>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
   }
 }
 

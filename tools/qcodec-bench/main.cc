@@ -53,7 +53,8 @@ int run(int argc, char** argv) {
   if (!model_given)
     models.push_back({"random default architecture, " + std::to_string(bases) + " basis",
                       qc::random_qcm_model(qc::ArchConfig{}, bases, 1)});
-  if (model_given || qc::file_exists(model_path)) models.push_back({model_path, qc::load_qcm_file(model_path)});
+  if (model_given || qc::file_exists(model_path))
+    models.push_back({model_path, qc::load_qcm_file(model_path)});
   const std::string report = options.memory_width > 0 ? qc::run_memory_bench(models.front(), options, json)
                                                       : qc::run_bench(models, options, json);
   std::fputs(report.c_str(), stdout);
