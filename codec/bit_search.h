@@ -26,11 +26,15 @@
 namespace qc {
 
 // How hard an effort level searches: rounds per iteration (0 at effort 1:
-// no search), and the side of the colouring (positions tried together are
-// `colouring` blocks apart, so a round takes colouring^2 decoder steps).
+// no search); the side of the colouring (positions tried together are
+// `colouring` blocks apart, so a round takes colouring^2 decoder steps);
+// and the share of code positions an iteration must still code to be
+// searched at all (a trial costs a whole-image decoder step however few
+// positions it tries, so sparse late iterations pay least per step).
 struct SearchLevel {
   int rounds = 0;
-  int colouring = 3;
+  int colouring = 2;
+  double min_share = 0;
 };
 SearchLevel search_level(int effort);
 constexpr int kMaxEffort = 4;
@@ -50,6 +54,7 @@ LastIterationCost iteration_rate(const CodeStack& coded, const TileMap& map, int
                                  const std::vector<int8_t>& signs);
 
 struct SearchOutcome {
+  bool searched = false;         // false: too few positions coded (SearchLevel::min_share)
   double network_objective = 0;  // D + lambda * R with the bits the network proposed
   double chosen_objective = 0;   // with the bits sent
   int flips = 0;                 // bits sent flipped
