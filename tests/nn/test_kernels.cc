@@ -90,6 +90,7 @@ const Shape kShapes[] = {
     {13, 7, 3, 2, 1, 1, 1},    // a single pixel
     {8, 96, 3, 1, 1, 13, 29},  // every pixel-tile tail
     {128, 384, 3, 2, 1, 6, 26},
+    {16, 24, 3, 1, 5, 7, 11},  // five bases: the epilogue's general case
 };
 
 class KernelTest : public testing::TestWithParam<Isa> {
