@@ -14,83 +14,80 @@
 namespace qc {
 namespace {
 
-// The shipped model: a random one's decoder makes any flip a coin toss.
-TEST(Effort, SearchNeverRaisesTheObjectiveAndTheDecoderFollowsIt) {
+// The shipped model (a random one's decoder makes any flip a coin toss) on
+// the 64x64 fixture: 4x4 code positions in tiles of 2x2, the first tile
+// stopping after one iteration, so that 12 of the 16 positions code after
+// it. step() codes an iteration with the search, recording its outcome.
+struct SearchCase {
+  SearchCase(int iterations, SearchLevel level)
+      : iterations(iterations), codes(iterations, channels, rows, cols), setup{quality, level, 2.0, nullptr} {
+    map.counts[0] = 1;
+    counts = position_counts(map, rows, cols);
+    setup.rate = [this](const std::vector<int8_t>& signs) {
+      return iteration_rate(codes, map, iteration, signs);
+    };
+    choose = [this](std::vector<int8_t>& signs, const std::vector<float>& values, DecoderState& decoder,
+                    std::vector<float>& x_hat) {
+      outcomes.push_back(search_bits(setup, values, signs, channels, decoder, x_hat));
+    };
+  }
+  void step(CodingLoop& loop) {
+    loop.encode_step(x.data, counts, codes, choose);
+    ++iteration;
+  }
+
   const Model model = model_from_file(QC_SHIPPED_MODEL);
   const Image image = read_image(std::string(QC_TEST_DATA) + "/rgb_64x64.png").image;
-  RuntimeNetwork net(model.qcm, RuntimeOptions{1, ActivationMode::kInt8});
+  RuntimeNetwork net{model.qcm, RuntimeOptions{1, ActivationMode::kInt8}};
   const PlanarImage x = to_planar(image);
   const int rows = x.height / ArchConfig::kStride, cols = x.width / ArchConfig::kStride;
-  const int iterations = 4, channels = net.config().code_channels;
-  TileMap map(2, rows, cols, iterations);
-  map.counts[0] = 1;  // a tile that stops early: its bits are masked later
-  const std::vector<uint8_t> counts = position_counts(map, rows, cols);
-
-  CodingLoop encoder(net, x.height, x.width, true);
-  CodeStack codes(iterations, channels, rows, cols);
-  const TileSsim quality({image.width, image.height, x.width, x.height, ArchConfig::kStride}, x.data);
-  SearchSetup setup{quality, search_level(3), 2.0, nullptr};
+  const int channels = net.config().code_channels;
+  const int iterations;
+  TileMap map{2, rows, cols, iterations};
+  std::vector<uint8_t> counts;
+  const TileSsim quality{{image.width, image.height, x.width, x.height, ArchConfig::kStride}, x.data};
+  CodeStack codes;
+  SearchSetup setup;
   int iteration = 0;
-  setup.rate = [&](const std::vector<int8_t>& signs) { return iteration_rate(codes, map, iteration, signs); };
   std::vector<SearchOutcome> outcomes;
-  CodingLoop::BitChooser choose = [&](std::vector<int8_t>& signs, const std::vector<float>& values,
-                                      DecoderState& decoder, std::vector<float>& x_hat) {
-    outcomes.push_back(search_bits(setup, values, signs, channels, decoder, x_hat));
-  };
-  for (; iteration < iterations; ++iteration) encoder.encode_step(x.data, counts, codes, choose);
+  CodingLoop::BitChooser choose;
+};
 
-  ASSERT_EQ(outcomes.size(), static_cast<size_t>(iterations));
+TEST(Effort, SearchNeverRaisesTheObjectiveAndTheDecoderFollowsIt) {
+  SearchCase c(4, search_level(3));
+  CodingLoop encoder(c.net, c.x.height, c.x.width, true);
+  for (int i = 0; i < c.iterations; ++i) c.step(encoder);
+
+  ASSERT_EQ(c.outcomes.size(), static_cast<size_t>(c.iterations));
   int flips = 0;
-  for (const SearchOutcome& o : outcomes) {
+  for (const SearchOutcome& o : c.outcomes) {
     EXPECT_TRUE(o.searched);  // 12 of 16 positions coded, over every level's min_share
     EXPECT_LE(o.chosen_objective, o.network_objective);
     flips += o.flips;
   }
   EXPECT_GT(flips, 0) << "the search never found a better bit: it is not searching";
 
-  CodingLoop decoder(net, x.height, x.width, false);
-  for (int i = 0; i < iterations; ++i) decoder.decode_step(codes, counts);
+  CodingLoop decoder(c.net, c.x.height, c.x.width, false);
+  for (int i = 0; i < c.iterations; ++i) decoder.decode_step(c.codes, c.counts);
   EXPECT_EQ(decoder.reconstruction(), encoder.reconstruction()) << "encoder and decoder drifted apart";
 }
 
 // An iteration coding fewer positions than the level's share is sent as the
 // network proposed it.
 TEST(Effort, SparseIterationsAreNotSearched) {
-  const Model model = model_from_file(QC_SHIPPED_MODEL);
-  const Image image = read_image(std::string(QC_TEST_DATA) + "/rgb_64x64.png").image;
-  RuntimeNetwork net(model.qcm, RuntimeOptions{1, ActivationMode::kInt8});
-  const PlanarImage x = to_planar(image);
-  const int rows = x.height / ArchConfig::kStride, cols = x.width / ArchConfig::kStride;
-  const int iterations = 3, channels = net.config().code_channels;
-  TileMap map(2, rows, cols, iterations);
-  map.counts[0] = 1;  // from iteration 2 on, 12 of the 16 positions code
-  const std::vector<uint8_t> counts = position_counts(map, rows, cols);
-
-  CodingLoop searched(net, x.height, x.width, true);
-  CodeStack searched_codes(iterations, channels, rows, cols);
-  const TileSsim quality({image.width, image.height, x.width, x.height, ArchConfig::kStride}, x.data);
-  SearchSetup setup{quality, SearchLevel{2, 2, 0.9}, 2.0, nullptr};
-  int iteration = 0;
-  setup.rate = [&](const std::vector<int8_t>& signs) {
-    return iteration_rate(searched_codes, map, iteration, signs);
-  };
-  std::vector<SearchOutcome> outcomes;
-  CodingLoop::BitChooser choose = [&](std::vector<int8_t>& signs, const std::vector<float>& values,
-                                      DecoderState& decoder, std::vector<float>& x_hat) {
-    outcomes.push_back(search_bits(setup, values, signs, channels, decoder, x_hat));
-  };
-  // Iteration 1 codes every position and is searched; the later ones are not.
-  searched.encode_step(x.data, counts, searched_codes, choose);
-  ASSERT_TRUE(outcomes[0].searched);
+  SearchCase c(3, SearchLevel{2, 2, 0.9});
+  CodingLoop searched(c.net, c.x.height, c.x.width, true);
+  c.step(searched);  // every position codes: searched
+  ASSERT_TRUE(c.outcomes[0].searched);
   // From the same start, an unsearched iteration equals a plain loop's.
   CodingLoop plain(searched);
-  CodeStack plain_codes = searched_codes;
-  for (iteration = 1; iteration < iterations; ++iteration) {
-    searched.encode_step(x.data, counts, searched_codes, choose);
-    plain.encode_step(x.data, counts, plain_codes);
-    EXPECT_FALSE(outcomes[iteration].searched) << iteration;
+  CodeStack plain_codes = c.codes;
+  for (int i = 1; i < c.iterations; ++i) {
+    c.step(searched);
+    plain.encode_step(c.x.data, c.counts, plain_codes);
+    EXPECT_FALSE(c.outcomes[i].searched) << i;
   }
-  EXPECT_EQ(searched_codes.bits, plain_codes.bits);
+  EXPECT_EQ(c.codes.bits, plain_codes.bits);
   EXPECT_EQ(searched.reconstruction(), plain.reconstruction());
 }
 
