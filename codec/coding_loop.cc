@@ -15,18 +15,6 @@ CodingLoop::CodingLoop(const RuntimeNetwork& net, int height, int width, bool wi
   }
 }
 
-CodingLoop::CodingLoop(const CodingLoop& other)
-    : rows_(other.rows_),
-      cols_(other.cols_),
-      channels_(other.channels_),
-      iteration_(other.iteration_),
-      encoder_(other.encoder_ ? std::make_unique<EncoderState>(*other.encoder_) : nullptr),
-      decoder_(other.decoder_),
-      x_hat_(other.x_hat_),
-      residual_(other.residual_),
-      signs_(other.signs_),
-      values_(other.values_) {}
-
 void CodingLoop::mask(const std::vector<uint8_t>& position_counts) {
   const size_t positions = static_cast<size_t>(rows_) * cols_;
   for (int c = 0; c < channels_; ++c) {

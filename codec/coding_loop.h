@@ -18,9 +18,6 @@ class CodingLoop {
  public:
   // height, width: padded planar size.
   CodingLoop(const RuntimeNetwork& net, int height, int width, bool with_encoder);
-  // A copy carries on independently: a coding pass resumes from the
-  // analysis's loop where the two have coded the same bits.
-  CodingLoop(const CodingLoop& other);
 
   int rows() const { return rows_; }
   int cols() const { return cols_; }

@@ -2,7 +2,6 @@
 // quality control.
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <optional>
 
 #include "base/error.h"
@@ -127,27 +126,10 @@ class Encoder {
       for (int t = 0; t < tiles; ++t) tables_.quality[static_cast<size_t>(t) * (depth + 1) + k] = q[t];
     };
     record(0);
-    // Until the analysis's cost on every tile passes the first budget rate
-    // control will try, a plain pass of that budget codes the same bits:
-    // keep the loop there for it (code() checks that the pass's allocation
-    // gives every tile at least as many iterations).
-    bool resumable = options_.bpp > 0 && search_.rounds == 0;
-    const double budget = resumable ? first_budget() : 0;
     for (int i = 0; i < depth; ++i) {
       loop.encode_step(x_.data, counts, codes);
       record(i + 1);
       advance();
-      if (resumable) {
-        CodeStack prefix(i + 1, codes.channels, codes.rows, codes.cols);
-        std::copy_n(codes.bits.begin(), prefix.bits.size(), prefix.bits.begin());
-        const std::vector<uint32_t> cost =
-            measure_codes(prefix, TileMap(options_.tile, rows_, cols_, i + 1)).tile_cost;
-        resumable = std::accumulate(cost.begin(), cost.end(), uint64_t{0}) <= budget;
-        if (resumable) {
-          resume_loop_.emplace(loop);
-          resume_codes_ = std::move(prefix);
-        }
-      }
     }
     tables_.weight = tile_pixel_counts(grid_);
     tables_.cost = measure_codes(codes, full).tile_cost;
@@ -159,22 +141,19 @@ class Encoder {
   Pass code(const TileMap& map, bool keep_reconstruction = false, SearchLevel search = {}) {
     const std::vector<uint8_t> counts = position_counts(map, rows_, cols_);
     const int n = map.max_count();
-    const bool resume = search.rounds == 0 && resume_loop_ &&
-                        *std::min_element(map.counts.begin(), map.counts.end()) >= resume_loop_->iteration();
-    CodingLoop loop = resume ? *resume_loop_ : CodingLoop(net_, x_.height, x_.width, true);
+    CodingLoop loop(net_, x_.height, x_.width, true);
     file_.codes = CodeStack(n, file_.code_channels, rows_, cols_);
     int iteration = 0;
-    if (resume) {
-      std::copy(resume_codes_.bits.begin(), resume_codes_.bits.end(), file_.codes.bits.begin());
-      iteration = resume_loop_->iteration();
-    }
     CodingLoop::BitChooser choose;
     if (search.rounds > 0) {
       if (!block_quality_) {
-        block_quality_.emplace(
-            TileGrid{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride}, x_.data);
+        block_quality_.emplace(TileGrid{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride},
+                               x_.data);
       }
-      SearchSetup setup{*block_quality_, search, marginal_lambda(map), nullptr};
+      SearchSetup setup{*block_quality_,
+                        search,
+                        marginal_lambda(map),
+                        nullptr};
       setup.rate = [&](const std::vector<int8_t>& signs) {
         return iteration_rate(file_.codes, map, iteration, signs);
       };
@@ -347,10 +326,8 @@ class Encoder {
   RuntimeNetwork net_;
   PlanarImage x_;
   TileGrid grid_;
-  TileSsim tile_quality_;                  // per allocation tile
+  TileSsim tile_quality_;                   // per allocation tile
   std::optional<TileSsim> block_quality_;  // per code position, for the bit search
-  std::optional<CodingLoop> resume_loop_;  // the analysis where plain passes may resume (analyse())
-  CodeStack resume_codes_;                 // and its bits
   int rows_, cols_, iterations_;
   SearchLevel search_;
   QcFile file_;

@@ -62,7 +62,6 @@ void for_each_row(const PackedConv& conv, const PaddedTensor<T>& in, ThreadPool&
 
 struct EncoderState::Impl {
   virtual ~Impl() = default;
-  virtual std::unique_ptr<Impl> clone() const = 0;
   virtual void step(const float* residual, int8_t* bits, float* values) = 0;
   virtual size_t state_bytes() const = 0;
 };
@@ -99,8 +98,6 @@ class Encoder : public EncoderState::Impl {
     }
     code_in_.shape(h, w, c.enc_cells[2], binarizer_.pad());
   }
-
-  std::unique_ptr<EncoderState::Impl> clone() const override { return std::make_unique<Encoder>(*this); }
 
   void step(const float* residual, int8_t* bits, float* values) override {
     ThreadPool& pool = net_.pool();
@@ -262,7 +259,6 @@ std::unique_ptr<Base> make_impl(const RuntimeNetwork& net, int height, int width
 EncoderState::EncoderState(const RuntimeNetwork& net, int height, int width)
     : impl_(make_impl<Encoder, Impl>(net, height, width)) {}
 EncoderState::~EncoderState() = default;
-EncoderState::EncoderState(const EncoderState& other) : impl_(other.impl_->clone()) {}
 void EncoderState::step(const float* residual, int8_t* bits, float* values) {
   impl_->step(residual, bits, values);
 }

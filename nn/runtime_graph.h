@@ -60,9 +60,6 @@ class EncoderState {
  public:
   EncoderState(const RuntimeNetwork& net, int height, int width);
   ~EncoderState();
-  // A copy carries on independently (the encoder resumes a coding pass from
-  // its analysis).
-  EncoderState(const EncoderState& other);
   // residual: 3 x H x W (x - x_hat; the step applies the iteration's residual
   // gain itself); bits: code_channels x H/16 x W/16, written -1/+1; values,
   // when given, the same layout: the binarizer's outputs before sign(), whose
