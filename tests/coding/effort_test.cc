@@ -72,23 +72,26 @@ TEST(Effort, SearchNeverRaisesTheObjectiveAndTheDecoderFollowsIt) {
   EXPECT_EQ(decoder.reconstruction(), encoder.reconstruction()) << "encoder and decoder drifted apart";
 }
 
-// An iteration coding fewer positions than the level's share is sent as the
-// network proposed it.
+// An iteration coding fewer positions than the level's share is not
+// searched, and is sent as the network proposed it.
 TEST(Effort, SparseIterationsAreNotSearched) {
   SearchCase c(3, SearchLevel{2, 2, 0.9});
-  CodingLoop searched(c.net, c.x.height, c.x.width, true);
-  c.step(searched);  // every position codes: searched
-  ASSERT_TRUE(c.outcomes[0].searched);
-  // From the same start, an unsearched iteration equals a plain loop's.
-  CodingLoop plain(searched);
-  CodeStack plain_codes = c.codes;
-  for (int i = 1; i < c.iterations; ++i) {
-    c.step(searched);
-    plain.encode_step(c.x.data, c.counts, plain_codes);
-    EXPECT_FALSE(c.outcomes[i].searched) << i;
+  CodingLoop loop(c.net, c.x.height, c.x.width, true);
+  for (int i = 0; i < c.iterations; ++i) c.step(loop);
+  EXPECT_TRUE(c.outcomes[0].searched);   // every position codes
+  EXPECT_FALSE(c.outcomes[1].searched);  // 12 of 16
+  EXPECT_FALSE(c.outcomes[2].searched);
+
+  SearchCase none(3, SearchLevel{2, 2, 1.5});  // no iteration qualifies
+  CodingLoop unsearched(none.net, none.x.height, none.x.width, true);
+  CodingLoop plain(none.net, none.x.height, none.x.width, true);
+  CodeStack plain_codes = none.codes;
+  for (int i = 0; i < none.iterations; ++i) {
+    none.step(unsearched);
+    plain.encode_step(none.x.data, none.counts, plain_codes);
   }
-  EXPECT_EQ(c.codes.bits, plain_codes.bits);
-  EXPECT_EQ(searched.reconstruction(), plain.reconstruction());
+  EXPECT_EQ(none.codes.bits, plain_codes.bits);
+  EXPECT_EQ(unsearched.reconstruction(), plain.reconstruction());
 }
 
 TEST(Effort, SameAllocationSameDecoderAndThreadCountFree) {
