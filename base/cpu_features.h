@@ -18,4 +18,9 @@ struct CpuFeatures {
 
 const CpuFeatures& cpu_features();
 
+// Linux leaves AMX tile data off for a process until it asks for it
+// (arch_prctl ARCH_REQ_XCOMP_PERM); a tile instruction before that faults.
+// Asks once per process; true when granted (false without AMX or off Linux).
+bool amx_tiles_permitted();
+
 }  // namespace qc

@@ -43,12 +43,16 @@ struct PaddedTensor {
     padded_channels = (c + 3) / 4 * 4;
     border = b;
   }
+  // Zero bytes after the last pixel of an int8 tensor: the AMX kernel reads
+  // up to 63 bytes past a kernel row (into bytes its weights ignore).
+  static constexpr size_t kReadSlack = sizeof(T) == 1 ? 64 : 0;
+
   // (Re)allocates, all zeros. The runtime allocates a tensor just before it
   // is filled and releases it once consumed, so that only a few are alive at
   // once on large images.
   void allocate() {
     const size_t pixels = static_cast<size_t>(height + 2 * border) * (width + 2 * border);
-    data.assign(pixels * padded_channels, T{});
+    data.assign(pixels * padded_channels + kReadSlack, T{});
     pixel_sums.assign(sizeof(T) == 1 ? pixels : 0, 0);
   }
   void release() {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "base/cpu_features.h"
 #include "base/error.h"
 
 namespace qc {
@@ -12,6 +13,7 @@ namespace {
 
 BinaryKernels table_for(Isa isa) {
 #if defined(__x86_64__)
+  if (isa == Isa::kAmx) return {binary_row_amx};
   if (isa == Isa::kAvx512) return {binary_row_avx512};
   if (isa == Isa::kAvx2) return {binary_row_avx2};
 #endif
@@ -22,12 +24,13 @@ BinaryKernels table_for(Isa isa) {
 Isa initial_isa() {
   const char* forced = std::getenv("QC_ISA");
   if (forced == nullptr || *forced == '\0') return supported_isas().back();
-  for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512}) {
+  for (Isa isa : kAllIsas) {
     if (std::strcmp(forced, isa_name(isa)) != 0) continue;
     if (!cpu_supports(isa)) throw Error(std::string("QC_ISA=") + forced + ": not supported by this CPU");
     return isa;
   }
-  throw Error(std::string("QC_ISA=") + forced + ": unknown (use scalar, avx2 or avx512, or leave it unset)");
+  throw Error(std::string("QC_ISA=") + forced +
+              ": unknown (use scalar, avx2, avx512 or amx, or leave it unset)");
 }
 
 struct Selection {
@@ -47,6 +50,8 @@ Selection& selection() {
 
 const char* isa_name(Isa isa) {
   switch (isa) {
+    case Isa::kAmx:
+      return "amx";
     case Isa::kAvx512:
       return "avx512";
     case Isa::kAvx2:
@@ -61,6 +66,8 @@ bool cpu_supports(Isa isa) {
 #if defined(__x86_64__)
   __builtin_cpu_init();
   switch (isa) {
+    case Isa::kAmx:  // its tails run on the AVX-512 path
+      return cpu_features().amx_int8 && cpu_supports(Isa::kAvx512) && amx_tiles_permitted();
     case Isa::kAvx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512vnni");
@@ -77,7 +84,7 @@ bool cpu_supports(Isa isa) {
 
 std::vector<Isa> supported_isas() {
   std::vector<Isa> out;
-  for (Isa isa : {Isa::kScalar, Isa::kAvx2, Isa::kAvx512})
+  for (Isa isa : kAllIsas)
     if (cpu_supports(isa)) out.push_back(isa);
   return out;
 }

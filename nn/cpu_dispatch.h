@@ -1,6 +1,6 @@
 // Runtime CPU dispatch for the binary conv kernels (libwebp style): one table
 // of function pointers, chosen once from the CPU, or forced by QC_ISA
-// (scalar|avx2|avx512) or by force_isa() so that every path can be tested.
+// (scalar|avx2|avx512|amx) or by force_isa() so that every path can be tested.
 #pragma once
 #include <vector>
 
@@ -8,7 +8,8 @@
 
 namespace qc {
 
-enum class Isa { kScalar, kAvx2, kAvx512 };
+enum class Isa { kScalar, kAvx2, kAvx512, kAmx };
+inline constexpr Isa kAllIsas[] = {Isa::kScalar, Isa::kAvx2, Isa::kAvx512, Isa::kAmx};  // worst to best
 
 const char* isa_name(Isa isa);
 bool cpu_supports(Isa isa);

@@ -87,6 +87,12 @@ PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeig
         w = w + alpha_[static_cast<size_t>(k) * out_channels_ + o] * (plus ? 1.0f : -1.0f);
       }
   }
+  // Expanded whenever the CPU has AMX, whichever path is active now, so
+  // that force_isa() can switch to it later.
+  if (cpu_supports(Isa::kAmx)) {
+    amx_weights_.resize(amx_weight_bytes(blocks_, kernel_, groups_));
+    expand_amx_weights(masks_.data(), blocks_, kernel_, groups_, amx_weights_.data());
+  }
 }
 
 template <class T>
@@ -114,6 +120,7 @@ void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vect
   args.blocks = blocks_;
   args.masks = masks_.data();
   args.out = scratch.data();
+  args.amx_weights = amx_weights_.data();
   binary_kernels().row(args);
 
   int32_t* sum_q = scratch.data() + static_cast<size_t>(width) * rows;

@@ -8,6 +8,7 @@
 
 #include "base/file_io.h"
 #include "image/image_io.h"
+#include "nn/cpu_dispatch.h"
 #include "nn/random_model.h"
 #include "tests/base/temp_dir.h"
 #include "tests/cli/run_program.h"
@@ -251,13 +252,23 @@ TEST_F(CodecCli, TrimLowersTheRateAndRefusesToRaiseIt) {
 
 TEST_F(CodecCli, AnUnknownKernelChoiceIsAOneLineError) {
   std::string image = copy_of_image("isa.png");
-  for (const char* isa : {"amx", "bogus"}) {
-    ProgramResult r = run_program({"/bin/sh", "-c",
-                                   std::string("QC_ISA=") + isa + " " + QCODEC + " encode " + image +
-                                       " --iterations 1 -f --model " + model_});
-    EXPECT_EQ(r.exit_code, 1) << isa << ": " << r.err;
-    EXPECT_EQ(r.err, std::string("qcodec: QC_ISA=") + isa +
-                         ": unknown (use scalar, avx2 or avx512, or leave it unset)\n");
+  auto encode_with = [&](const std::string& isa) {
+    return run_program(
+        {"/bin/sh", "-c",
+         "QC_ISA=" + isa + " " + QCODEC + " encode " + image + " --iterations 1 -f --model " + model_});
+  };
+  ProgramResult r = encode_with("bogus");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err, "qcodec: QC_ISA=bogus: unknown (use scalar, avx2, avx512 or amx, or leave it unset)\n");
+  // Every known path either runs or says, in one line, that this CPU lacks it.
+  for (Isa isa : kAllIsas) {
+    r = encode_with(isa_name(isa));
+    if (cpu_supports(isa)) {
+      EXPECT_EQ(r.exit_code, 0) << isa_name(isa) << ": " << r.err;
+    } else {
+      EXPECT_EQ(r.exit_code, 1) << isa_name(isa);
+      EXPECT_EQ(r.err, std::string("qcodec: QC_ISA=") + isa_name(isa) + ": not supported by this CPU\n");
+    }
   }
 }
 

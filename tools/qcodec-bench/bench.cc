@@ -173,15 +173,15 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
 std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions& o, bool json) {
   torch::NoGradGuard no_grad;
-  const Isa best_isa = supported_isas().back();
+  const Isa isa_in_use = active_isa();  // the best, or QC_ISA
   const double mhz = cpuinfo_mhz();
   std::map<int, double> peak;
-  for (int t : o.threads) peak[t] = measured_int8_peak(t);
+  for (int t : o.threads) peak[t] = measured_int8_peak(isa_in_use, t);
 
   std::vector<std::pair<std::string, std::vector<LayerResult>>> layer_results;
   std::vector<NetworkResult> network_results;
   for (const BenchModel& m : models) {
-    force_isa(best_isa);
+    force_isa(isa_in_use);
     RuntimeNetwork net(m.model, {1, ActivationMode::kInt8});
     auto inputs = layer_inputs(net, o.height, o.width);
     std::vector<LayerResult> per_layer;
@@ -205,7 +205,7 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
       nr.isa_seconds.emplace_back(isa_name(isa),
                                   runtime_iteration_seconds(net, nr.isa_size, nr.isa_size, 1, 1));
     }
-    force_isa(best_isa);
+    force_isa(isa_in_use);
     network_results.push_back(nr);
   }
 
@@ -214,8 +214,9 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
     return peak[threads] > 0 ? macs / sec / peak[threads] : 0.0;
   };
   if (json) {
-    s << "{\"isa\": " << quoted(isa_name(best_isa)) << ", \"image\": [" << o.width << ", " << o.height
-      << "], \"cpu_mhz\": " << mhz << ", \"int8_peak_gmacs\": {";
+    s << "{\"isa\": " << quoted(isa_name(isa_in_use))
+      << ", \"peak_instruction\": " << quoted(peak_instruction(isa_in_use)) << ", \"image\": [" << o.width
+      << ", " << o.height << "], \"cpu_mhz\": " << mhz << ", \"int8_peak_gmacs\": {";
     bool first = true;
     for (auto& [t, p] : peak)
       s << (first ? "" : ", ") << quoted(std::to_string(t)) << ": " << p / 1e9, first = false;
@@ -253,10 +254,10 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
     return s.str();
   }
 
-  s << "qcodec-bench: packed int8 runtime (" << isa_name(best_isa) << ") vs LibTorch float (oneDNN), image "
+  s << "qcodec-bench: packed int8 runtime (" << isa_name(isa_in_use) << ") vs LibTorch float (oneDNN), image "
     << o.width << "x" << o.height << ", best of " << o.repeats
     << "; 1 thread: CPU time of the thread, more threads: wall time (the machine is shared)\n";
-  s << "int8 peak, measured (VPDPBUSD stream): ";
+  s << "int8 peak, measured (" << peak_instruction(isa_in_use) << " stream): ";
   for (auto& [t, p] : peak)
     s << t << " thread" << (t > 1 ? "s " : " ") << fmt("%.1f", p / 1e9) << " GMAC/s  ";
   if (mhz > 0 && peak.count(1))

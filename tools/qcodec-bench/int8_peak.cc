@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "nn/amx_tiles.h"
 #include "nn/cpu_dispatch.h"
 
 namespace qc {
@@ -15,6 +16,8 @@ namespace {
 
 constexpr long kRounds = 50'000'000;
 constexpr int kChains = 16;  // independent accumulators: more than latency x throughput
+constexpr long kTileRounds = 2'000'000;
+constexpr int kTileChains = 6;  // tiles 0-5 accumulate, 6 and 7 are the sources
 
 // Written in asm so that the loop is exactly 16 VPDPBUSD zmm (zmm16..31)
 // plus the loop counter, whatever the compiler's register allocation.
@@ -36,7 +39,26 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void dpbusd_stream() {
           "xmm27", "xmm28", "xmm29", "xmm30", "xmm31");
 }
 
+__attribute__((target("amx-tile,amx-int8"))) void tdpbsud_stream() {
+  load_amx_tile_config();
+  _tile_zero(6);
+  _tile_zero(7);
+  for (long r = 0; r < kTileRounds; ++r) {
+    _tile_dpbsud(0, 6, 7);
+    _tile_dpbsud(1, 6, 7);
+    _tile_dpbsud(2, 6, 7);
+    _tile_dpbsud(3, 6, 7);
+    _tile_dpbsud(4, 6, 7);
+    _tile_dpbsud(5, 6, 7);
+  }
+  _tile_release();
+}
+
 }  // namespace
+
+const char* peak_instruction(Isa isa) {
+  return isa == Isa::kAmx ? "TDPBSUD" : isa == Isa::kAvx512 ? "VPDPBUSD" : "none";
+}
 
 double thread_cpu_seconds() {
   timespec t;
@@ -44,15 +66,20 @@ double thread_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-double measured_int8_peak(int threads) {
-  if (!cpu_supports(Isa::kAvx512)) return 0;
+double measured_int8_peak(Isa isa, int threads) {
+  if ((isa != Isa::kAvx512 && isa != Isa::kAmx) || !cpu_supports(isa)) return 0;
+  const double macs =
+      isa == Isa::kAmx ? 16.0 * 16 * 64 * kTileChains * kTileRounds : 64.0 * kChains * kRounds;
   std::vector<double> rate(threads);
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       const double start = thread_cpu_seconds();
-      dpbusd_stream();
-      rate[t] = 64.0 * kChains * kRounds / (thread_cpu_seconds() - start);
+      if (isa == Isa::kAmx)
+        tdpbsud_stream();
+      else
+        dpbusd_stream();
+      rate[t] = macs / (thread_cpu_seconds() - start);
     });
   for (auto& t : pool) t.join();
   double total = 0;

@@ -28,7 +28,8 @@ int run(int argc, char** argv) {
   std::string model_path = "models/shipped/default.qcm";
   CLI::App app(
       "The packed int8 runtime against LibTorch float (oneDNN) on the same network, per layer and whole, "
-      "and the share of this machine's measured int8 peak the kernels reach");
+      "and the share of this machine's measured int8 peak the kernels reach. Runs the best kernel path "
+      "of this CPU, or the one QC_ISA names (scalar, avx2, avx512, amx)");
   app.add_flag("--json", json, "print JSON instead of a text report");
   app.add_option("--size", size, "image size of the layer and network runs, WxH (default 512x512)");
   app.add_option("--repeats", options.repeats, "best of this many runs")
