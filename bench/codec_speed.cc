@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/cpu_features.h"
 #include "base/error.h"
 #include "base/file_io.h"
 #include "bench/bench_support.h"
@@ -27,6 +28,7 @@
 #include "eval/codec_adapter.h"
 #include "eval/dataset.h"
 #include "image/image_io.h"
+#include "nn/cpu_dispatch.h"
 #include "nn/default_model.h"
 
 namespace {
@@ -144,6 +146,8 @@ int run(int argc, char** argv) {
   nlohmann::ordered_json j;
   j["images"] = paths;
   j["repeats"] = repeats;
+  j["kernel_isa"] = qc::isa_name(qc::active_isa());
+  j["cpu_features"] = qc::cpu_features().describe();
   j["target_bpp"] = bpp;
   j["png_io_included"] =
       "no in encode_mp_per_s / decode_mp_per_s; yes in the *_with_png fields, the same PNG times for every "

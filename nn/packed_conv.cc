@@ -103,15 +103,13 @@ void PackedConv::check_input(const PaddedTensor<T>& in) const {
                 std::to_string(pad()));
 }
 
-void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vector<int32_t>& scratch) const {
+void PackedConv::count_row(const QuantizedTensor& in, int y, std::vector<int32_t>& scratch) const {
   check_input(in);
   const int width = out_size(in.width);
-  const int rows = blocks_ * 16;
-  const int top = y * stride_ - pad();
-  // The kernel's counts, then each output pixel's sum of its input values.
-  scratch.resize(static_cast<size_t>(width) * (rows + 1));
+  // The kernel's counts, then (run_row) each output pixel's sum of its inputs.
+  scratch.resize(static_cast<size_t>(width) * (blocks_ * 16 + 1));
   BinaryRowArgs args;
-  args.in = in.at(top, -pad());
+  args.in = in.at(y * stride_ - pad(), -pad());
   args.row_stride = in.row_stride();
   args.pixel_step = stride_ * in.padded_channels;
   args.kernel = kernel_;
@@ -122,7 +120,13 @@ void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vect
   args.out = scratch.data();
   args.amx_weights = amx_weights_.data();
   binary_kernels().row(args);
+}
 
+void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vector<int32_t>& scratch) const {
+  count_row(in, y, scratch);
+  const int width = out_size(in.width);
+  const int rows = blocks_ * 16;
+  const int top = y * stride_ - pad();
   int32_t* sum_q = scratch.data() + static_cast<size_t>(width) * rows;
   std::fill_n(sum_q, width, 0);
   for (int ky = 0; ky < kernel_; ++ky) {

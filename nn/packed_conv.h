@@ -44,6 +44,9 @@ class PackedConv {
   // `scratch` is reused between calls (one per thread).
   void run_row(const QuantizedTensor& in, int y, float* out, std::vector<int32_t>& scratch) const;
   void run_row(const FloatTensor& in, int y, float* out, std::vector<int32_t>& scratch) const;
+  // run_row's integer part alone (the binary kernel's counts into scratch,
+  // no epilogue); public so that the benchmark can time the kernel apart.
+  void count_row(const QuantizedTensor& in, int y, std::vector<int32_t>& scratch) const;
 
  private:
   template <class T>

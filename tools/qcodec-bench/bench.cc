@@ -47,6 +47,7 @@ double best_seconds(int repeats, int threads, const std::function<void()>& fn) {
 struct Timing {
   int threads;
   double ours, torch;  // seconds
+  double kernel = 0;   // layers only: the binary kernel alone (PackedConv::count_row), seconds
 };
 
 struct LayerResult {
@@ -129,10 +130,13 @@ LayerResult bench_layer(const PackedConv& conv, const LayerSpec& spec, const Qua
       pool.parallel_for(r.out_h,
                         [&](int worker, int y) { conv.run_row(in, y, out[worker].data(), scratch[worker]); });
     });
+    double kernel = best_seconds(o.repeats, threads, [&] {
+      pool.parallel_for(r.out_h, [&](int worker, int y) { conv.count_row(in, y, scratch[worker]); });
+    });
     torch::set_num_threads(threads);
     double ref =
         best_seconds(o.repeats, threads, [&] { torch::conv2d(xt, w, b, spec.stride, spec.kernel / 2); });
-    r.timings.push_back({threads, ours, ref});
+    r.timings.push_back({threads, ours, ref, kernel});
   }
   return r;
 }
@@ -244,7 +248,9 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
           const Timing& t = r.timings[i];
           s << (i ? ", " : "") << "{\"threads\": " << t.threads << ", \"ours_s\": " << t.ours
             << ", \"torch_s\": " << t.torch << ", \"ours_gmacs\": " << r.macs / t.ours / 1e9
-            << ", \"fraction_of_int8_peak\": " << frac(r.macs, t.ours, t.threads) << "}";
+            << ", \"fraction_of_int8_peak\": " << frac(r.macs, t.ours, t.threads)
+            << ", \"kernel_s\": " << t.kernel
+            << ", \"kernel_fraction_of_int8_peak\": " << frac(r.macs, t.kernel, t.threads) << "}";
         }
         s << "]}";
       }
@@ -270,7 +276,7 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
     s << fmt("%-20s", "layer") << fmt("%12s", "out") << fmt("%9s", "GMAC");
     for (int t : o.threads)
       s << fmt("   | %dT", t) << fmt("%8s", "ms") << fmt("%8s", "GMAC/s") << fmt("%7s", "peak")
-        << fmt("%10s", "torch ms");
+        << fmt("%10s", "kernel ms") << fmt("%7s", "peak") << fmt("%10s", "torch ms");
     s << "\n";
     for (const LayerResult& r : layer_results[m].second) {
       s << r.name << std::string(std::max<int>(1, 20 - r.name.size()), ' ')
@@ -278,8 +284,16 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
         << fmt("%9.3f", r.macs / 1e9);
       for (const Timing& t : r.timings)
         s << "   |   " << fmt("%8.2f", t.ours * 1e3) << fmt("%8.1f", r.macs / t.ours / 1e9)
-          << fmt("%6.0f%%", 100 * frac(r.macs, t.ours, t.threads)) << fmt("%10.2f", t.torch * 1e3);
+          << fmt("%6.0f%%", 100 * frac(r.macs, t.ours, t.threads)) << fmt("%10.2f", t.kernel * 1e3)
+          << fmt("%6.0f%%", 100 * frac(r.macs, t.kernel, t.threads)) << fmt("%10.2f", t.torch * 1e3);
       s << "\n";
+    }
+    for (size_t i = 0; i < o.threads.size(); ++i) {
+      double kernels = 0;
+      for (const LayerResult& r : layer_results[m].second) kernels += r.timings[i].kernel;
+      s << "kernels alone, " << o.threads[i] << " thread(s): " << fmt("%.1f", kernels * 1e3)
+        << " ms/iteration (" << fmt("%.0f", 100 * frac(nr.macs, kernels, o.threads[i]))
+        << "% of int8 peak)\n";
     }
     for (const Timing& t : nr.timings)
       s << "network, " << t.threads << " thread(s): ours " << fmt("%.1f", t.ours * 1e3) << " ms/iteration ("
