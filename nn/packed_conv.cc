@@ -75,17 +75,18 @@ PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeig
   for (int row = 0; row < bases_ * out_channels_; ++row) {
     const uint64_t* bits = layer.bits.data() + row * words;
     const int k = row / out_channels_, o = row % out_channels_;
-    for (int i = 0; i < in_channels_; ++i)
+    uint64_t* block = masks_.data() + static_cast<size_t>(row / 16) * taps * groups_;
+    for (int i = 0; i < in_channels_; ++i) {
+      const int shift = 4 * (row % 16) + i % 4;
       for (int t = 0; t < taps; ++t) {
         const size_t index = static_cast<size_t>(i) * taps + t;  // OIHW: [in][ky][kx]
-        const bool plus = (bits[index / 64] >> (index % 64)) & 1;
-        if (plus)
-          masks_[(static_cast<size_t>(row / 16) * taps + t) * groups_ + i / 4] |= uint64_t{1}
-                                                                                  << (4 * (row % 16) + i % 4);
+        const uint64_t plus = (bits[index / 64] >> (index % 64)) & 1;
+        block[t * groups_ + i / 4] |= plus << shift;  // branch-free: the bits are random
         if (!keep_float) continue;
         float& w = float_weights_[(static_cast<size_t>(t) * in_channels_ + i) * out_channels_ + o];
         w = w + alpha_[static_cast<size_t>(k) * out_channels_ + o] * (plus ? 1.0f : -1.0f);
       }
+    }
   }
   // Expanded whenever the CPU has AMX, whichever path is active now, so
   // that force_isa() can switch to it later.
