@@ -1,10 +1,15 @@
 #include "nn/activation_tensor.h"
 
+#include "nn/cpu_dispatch.h"
 #include "nn/vector_clones.h"
 
 namespace qc {
 
-QC_VECTOR_CLONES void quantize_values(const float* src, int n, float scale, int8_t* dst) {
+void quantize_values(const float* src, int n, float scale, int8_t* dst) {
+  kernels().quantize(src, n, scale, dst);
+}
+
+QC_VECTOR_CLONES void quantize_values_portable(const float* src, int n, float scale, int8_t* dst) {
   for (int i = 0; i < n; ++i) dst[i] = quantize_activation(src[i], scale);
 }
 

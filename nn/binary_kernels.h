@@ -36,10 +36,6 @@ struct BinaryRowArgs {
 
 using BinaryRowKernel = void (*)(const BinaryRowArgs& args);
 
-struct BinaryKernels {
-  BinaryRowKernel row;
-};
-
 void binary_row_scalar(const BinaryRowArgs& args);
 void binary_row_avx2(const BinaryRowArgs& args);
 void binary_row_avx512(const BinaryRowArgs& args);

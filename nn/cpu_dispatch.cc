@@ -11,14 +11,14 @@
 namespace qc {
 namespace {
 
-BinaryKernels table_for(Isa isa) {
+Kernels table_for(Isa isa) {
 #if defined(__x86_64__)
-  if (isa == Isa::kAmx) return {binary_row_amx};
-  if (isa == Isa::kAvx512) return {binary_row_avx512};
-  if (isa == Isa::kAvx2) return {binary_row_avx2};
+  if (isa == Isa::kAmx) return {binary_row_amx, quantize_values_avx512};
+  if (isa == Isa::kAvx512) return {binary_row_avx512, quantize_values_avx512};
+  if (isa == Isa::kAvx2) return {binary_row_avx2, quantize_values_portable};
 #endif
   (void)isa;
-  return {binary_row_scalar};
+  return {binary_row_scalar, quantize_values_portable};
 }
 
 Isa initial_isa() {
@@ -35,7 +35,7 @@ Isa initial_isa() {
 
 struct Selection {
   Isa isa;
-  BinaryKernels kernels;
+  Kernels kernels;
 };
 
 Selection& selection() {
@@ -89,7 +89,7 @@ std::vector<Isa> supported_isas() {
   return out;
 }
 
-const BinaryKernels& binary_kernels() { return selection().kernels; }
+const Kernels& kernels() { return selection().kernels; }
 Isa active_isa() { return selection().isa; }
 
 void force_isa(Isa isa) {

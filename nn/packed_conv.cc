@@ -67,7 +67,7 @@ PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeig
   if (bias_.empty()) bias_.assign(out_channels_, 0.0f);
   // Pick the kernels here, on the caller's thread: a bad QC_ISA must reach
   // the caller as an error, not end the process from inside a worker.
-  binary_kernels();
+  kernels();
 
   masks_.assign(static_cast<size_t>(blocks_) * taps * groups_, 0);
   const bool keep_float = float_weights == FloatWeights::kKeep;
@@ -120,7 +120,7 @@ void PackedConv::count_row(const QuantizedTensor& in, int y, std::vector<int32_t
   args.masks = masks_.data();
   args.out = scratch.data();
   args.amx_weights = amx_weights_.data();
-  binary_kernels().row(args);
+  kernels().row(args);
 }
 
 void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vector<int32_t>& scratch) const {

@@ -128,6 +128,21 @@ TEST_P(KernelTest, BinaryConvIsBitExact) {
   }
 }
 
+TEST_P(KernelTest, QuantizeGivesTheScalarDefinitionsBytes) {
+  std::vector<float> x = random_input(1000, 7, 300.0f);  // many clamp
+  const float halves[] = {0.5f,    -0.5f,  1.5f,    -1.5f,       126.5f,
+                          -126.5f, 127.5f, -127.5f, 0.49999997f, -0.49999997f};
+  x.insert(x.end(), std::begin(halves), std::end(halves));
+  x.insert(x.end(), {std::nanf(""), -std::nanf(""), INFINITY, -INFINITY, 0.0f, -0.0f, 1e-30f});  // odd tail
+  std::vector<int8_t> got(x.size());
+  for (float scale : {1.0f, 0.37f, 2.0f / 127}) {
+    kernels().quantize(x.data(), static_cast<int>(x.size()), scale, got.data());
+    for (size_t i = 0; i < x.size(); ++i)
+      ASSERT_EQ(got[i], quantize_activation(x[i], scale))
+          << isa_name(GetParam()) << " x " << x[i] << " scale " << scale;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllIsas, KernelTest, testing::ValuesIn(kAllIsas),
                          [](const testing::TestParamInfo<Isa>& info) { return isa_name(info.param); });
 
