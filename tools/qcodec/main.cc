@@ -14,6 +14,8 @@ constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr char kFooterStart[] =
     "Exit status: 0 success, 1 error (one line on stderr), 2 usage error.\n"
+    "Environment: QC_ISA=scalar|avx2|avx512|amx forces a kernel path (default: the best this CPU has;\n"
+    "every path gives the same bytes and pixels).\n"
     "Run 'qcodec COMMAND --help' for a command's options.\n\n"
     "Examples:";
 
