@@ -289,10 +289,10 @@ std::string run_bench(const std::vector<BenchModel>& models, const BenchOptions&
       s << "\n";
     }
     for (size_t i = 0; i < o.threads.size(); ++i) {
-      double kernels = 0;
-      for (const LayerResult& r : layer_results[m].second) kernels += r.timings[i].kernel;
-      s << "kernels alone, " << o.threads[i] << " thread(s): " << fmt("%.1f", kernels * 1e3)
-        << " ms/iteration (" << fmt("%.0f", 100 * frac(nr.macs, kernels, o.threads[i]))
+      double kernel_seconds = 0;
+      for (const LayerResult& r : layer_results[m].second) kernel_seconds += r.timings[i].kernel;
+      s << "kernels alone, " << o.threads[i] << " thread(s): " << fmt("%.1f", kernel_seconds * 1e3)
+        << " ms/iteration (" << fmt("%.0f", 100 * frac(nr.macs, kernel_seconds, o.threads[i]))
         << "% of int8 peak)\n";
     }
     for (const Timing& t : nr.timings)
