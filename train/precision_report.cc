@@ -11,6 +11,7 @@
 #include "nn/runtime_graph.h"
 #include "train/checkpoint.h"
 #include "train/train_data.h"
+#include "train/train_quantizer.h"
 
 namespace qc {
 namespace {
@@ -43,6 +44,19 @@ std::vector<torch::Tensor> torch_reconstructions(CodecNet& model, const torch::T
   std::vector<torch::Tensor> out;
   for (const auto& r : result.reconstructions) out.push_back(r[0]);
   return out;
+}
+
+// The float network with layer `layer` alone binarized (ALQ, `bases`): what
+// that layer's weights cost before binary training recovers some of it.
+std::vector<torch::Tensor> one_layer_binary_reconstructions(CodecNet& float_model, size_t layer, int bases,
+                                                            const torch::Tensor& x, int iterations) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor& weight = float_model->latent_weight(layer);
+  const torch::Tensor saved = weight.clone();
+  weight.copy_(compose(alq_approximate(saved, bases)));
+  auto reconstructions = torch_reconstructions(float_model, x, iterations, QuantMode::kFloat, false);
+  weight.copy_(saved);
+  return reconstructions;
 }
 
 std::vector<torch::Tensor> runtime_reconstructions(const RuntimeNetwork& net, const torch::Tensor& x,
@@ -94,6 +108,13 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
                                     {"binary weights, float activations (LibTorch)", {}, {}},
                                     {"binary weights, float activations (runtime)", {}, {}},
                                     {"binary weights, 8-bit activations (runtime, the codec)", {}, {}}};
+  const auto& specs = float_model->specs();
+  for (const auto& spec : specs) {
+    for (int k : o.per_layer_bases) {
+      if (k < 1) throw Error("per-layer bases must be at least 1");
+      rows.push_back({"float, only " + spec.name + " binary (" + std::to_string(k) + " bases)", {}, {}});
+    }
+  }
   for (auto& row : rows) {
     row.msssim.assign(o.iterations.size(), 0.0);
     row.psnr.assign(o.iterations.size(), 0.0);
@@ -107,11 +128,17 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
     const int64_t w = x.size(2) / ArchConfig::kStride * ArchConfig::kStride;
     if (h == 0 || w == 0) throw Error(paths[n] + ": smaller than 16x16");
     x = x.slice(1, 0, h).slice(2, 0, w).contiguous();
-    const std::vector<Scores> measured = {
+    std::vector<Scores> measured = {
         scores(x, torch_reconstructions(float_model, x, deepest, QuantMode::kFloat, false), o.iterations),
         scores(x, torch_reconstructions(model, x, deepest, binary_mode, true), o.iterations),
         scores(x, runtime_reconstructions(float_net, x, deepest), o.iterations),
         scores(x, runtime_reconstructions(int8_net, x, deepest), o.iterations)};
+    for (size_t layer = 0; layer < specs.size(); ++layer) {
+      for (int k : o.per_layer_bases) {
+        measured.push_back(
+            scores(x, one_layer_binary_reconstructions(float_model, layer, k, x, deepest), o.iterations));
+      }
+    }
     for (size_t r = 0; r < rows.size(); ++r) {
       for (size_t k = 0; k < o.iterations.size(); ++k) {
         rows[r].msssim[k] += measured[r].msssim[k] / paths.size();

@@ -15,6 +15,9 @@ struct PrecisionOptions {
   std::string model;             // the exported .qcm: the runtime rows
   std::string images_dir;        // e.g. Kodak (evaluation only, never trained on)
   std::vector<int> iterations = {1, 2, 4, 8};
+  // Per-layer rows: the float network with one layer alone replaced by its
+  // ALQ approximation with k bases, for each k here (empty: none).
+  std::vector<int> per_layer_bases;
   int threads = 2;
 };
 

@@ -21,11 +21,6 @@ torch::Tensor fit_alpha(const torch::Tensor& signs, const torch::Tensor& w) {
   return torch::linalg::solve(gram + ridge, rhs, true).squeeze(2).transpose(0, 1);
 }
 
-torch::Tensor compose(const BinaryBases& b) {
-  const int64_t bases = b.alpha.size(0);
-  return (b.alpha.view({bases, -1, 1, 1, 1}) * b.signs).sum(0);
-}
-
 double relative_error(const torch::Tensor& w, int bases) {
   return (compose(alq_approximate(w, bases)) - w).pow(2).sum().item<double>() /
          std::max(w.pow(2).sum().item<double>(), 1e-30);
@@ -93,6 +88,11 @@ BinaryBases WeightQuantizerImpl::binarize(const torch::Tensor& latent, int bases
   auto scale = channel_scale(latent);
   auto signs = torch::where(meta(latent / scale) >= 0, 1.0, -1.0).to(latent.dtype());
   return {signs.unsqueeze(0), scale.view({1, -1})};
+}
+
+torch::Tensor compose(const BinaryBases& b) {
+  const int64_t bases = b.alpha.size(0);
+  return (b.alpha.view({bases, -1, 1, 1, 1}) * b.signs).sum(0);
 }
 
 BinaryBases alq_approximate(const torch::Tensor& weight, int bases, int refits) {

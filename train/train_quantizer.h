@@ -68,6 +68,8 @@ TORCH_MODULE(WeightQuantizer);
 
 // ALQ-style multi-bit approximation of a weight (per output channel).
 BinaryBases alq_approximate(const torch::Tensor& weight, int bases, int refits = 2);
+// The weight the bases stand for: sum_k alpha_k B_k.
+torch::Tensor compose(const BinaryBases& b);
 
 // ALQ's pruning towards a target bitwidth, per layer: starting from `bases`,
 // removes one basis at a time from a prunable layer, always the one whose

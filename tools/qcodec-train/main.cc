@@ -116,6 +116,11 @@ int main(int argc, char** argv) {
                      "Checkpoint for the float row (default: --checkpoint with float weights)");
   report->add_option("--images", r.images_dir, "Evaluation images (PNG/JPEG), e.g. Kodak")->required();
   report->add_option("--iterations", r.iterations, "Iteration counts (0.125 bpp raw each)")->delimiter(',');
+  report
+      ->add_option("--per-layer-bases", r.per_layer_bases,
+                   "Also one row per layer and count k: the float network with that layer alone "
+                   "binarized with k ALQ bases (which layers' binarization costs most)")
+      ->delimiter(',');
   report->add_option("--threads", r.threads, "CPU threads");
 
   std::string compact_in, compact_out;
