@@ -46,14 +46,19 @@ std::vector<torch::Tensor> torch_reconstructions(CodecNet& model, const torch::T
   return out;
 }
 
-// The float network with layer `layer` alone binarized (ALQ, `bases`): what
+// One layer of the float network replaced by its ALQ approximation: what
 // that layer's weights cost before binary training recovers some of it.
-std::vector<torch::Tensor> one_layer_binary_reconstructions(CodecNet& float_model, size_t layer, int bases,
+struct OneLayerBinary {
+  size_t layer;
+  torch::Tensor weight;  // the approximation, composed once
+};
+
+std::vector<torch::Tensor> one_layer_binary_reconstructions(CodecNet& float_model, const OneLayerBinary& swap,
                                                             const torch::Tensor& x, int iterations) {
   torch::NoGradGuard no_grad;
-  torch::Tensor& weight = float_model->latent_weight(layer);
+  torch::Tensor& weight = float_model->latent_weight(swap.layer);
   const torch::Tensor saved = weight.clone();
-  weight.copy_(compose(alq_approximate(saved, bases)));
+  weight.copy_(swap.weight);
   auto reconstructions = torch_reconstructions(float_model, x, iterations, QuantMode::kFloat, false);
   weight.copy_(saved);
   return reconstructions;
@@ -108,11 +113,21 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
                                     {"binary weights, float activations (LibTorch)", {}, {}},
                                     {"binary weights, float activations (runtime)", {}, {}},
                                     {"binary weights, 8-bit activations (runtime, the codec)", {}, {}}};
-  const auto& specs = float_model->specs();
-  for (const auto& spec : specs) {
-    for (int k : o.per_layer_bases) {
-      if (k < 1) throw Error("per-layer bases must be at least 1");
-      rows.push_back({"float, only " + spec.name + " binary (" + std::to_string(k) + " bases)", {}, {}});
+  for (int k : o.per_layer_bases) {
+    if (k < 1) throw Error("per-layer bases must be at least 1");
+  }
+  std::vector<OneLayerBinary> swaps;
+  {
+    torch::NoGradGuard no_grad;
+    const auto& specs = float_model->specs();
+    for (size_t layer = 0; layer < specs.size(); ++layer) {
+      for (int k : o.per_layer_bases) {
+        swaps.push_back({layer, compose(alq_approximate(float_model->latent_weight(layer).detach(), k))});
+        rows.push_back({"float, only " + specs[layer].name + " binary (" + std::to_string(k) +
+                            (k == 1 ? " basis)" : " bases)"),
+                        {},
+                        {}});
+      }
     }
   }
   for (auto& row : rows) {
@@ -133,11 +148,9 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
         scores(x, torch_reconstructions(model, x, deepest, binary_mode, true), o.iterations),
         scores(x, runtime_reconstructions(float_net, x, deepest), o.iterations),
         scores(x, runtime_reconstructions(int8_net, x, deepest), o.iterations)};
-    for (size_t layer = 0; layer < specs.size(); ++layer) {
-      for (int k : o.per_layer_bases) {
-        measured.push_back(
-            scores(x, one_layer_binary_reconstructions(float_model, layer, k, x, deepest), o.iterations));
-      }
+    for (const OneLayerBinary& swap : swaps) {
+      measured.push_back(
+          scores(x, one_layer_binary_reconstructions(float_model, swap, x, deepest), o.iterations));
     }
     for (size_t r = 0; r < rows.size(); ++r) {
       for (size_t k = 0; k < o.iterations.size(); ++k) {

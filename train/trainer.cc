@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "base/cpu_features.h"
 #include "base/error.h"
 #include "base/file_io.h"
+#include "nn/model_file.h"
 #include "train/checkpoint.h"
 #include "train/loss.h"
 #include "train/train_data.h"
@@ -83,11 +85,34 @@ double quantized_share(const TrainOptions& o, int64_t step) {
   return std::clamp((step - start + 1) / ramp, 0.0, 1.0);
 }
 
+// --layer-bases: each layer's pinned basis count, 0 where none is given.
+std::vector<int> pinned_bases(const std::vector<LayerSpec>& specs, const std::vector<std::string>& entries) {
+  std::vector<int> pinned(specs.size(), 0);
+  for (const std::string& entry : entries) {
+    const size_t eq = entry.find('=');
+    int k = 0;
+    bool valid = eq != std::string::npos;
+    if (valid) {
+      const char* end = entry.data() + entry.size();
+      const auto [stop, error] = std::from_chars(entry.data() + eq + 1, end, k);
+      valid = error == std::errc() && stop == end && k >= 1 && k <= kMaxQcmBases;
+    }
+    if (!valid) {
+      throw Error("--layer-bases wants LAYER=K with K in 1.." + std::to_string(kMaxQcmBases) + ", not '" +
+                  entry + "'");
+    }
+    pinned[layer_index(specs, entry.substr(0, eq))] = k;
+  }
+  return pinned;
+}
+
 // The switch from float to binary weights: ALQ bases per layer (pruned to
-// the target bitwidth) and, for distillation, the float network frozen as
-// the teacher (saved in the run so --resume finds it).
-void start_binarization(const TrainOptions& o, CodecNet& model, torch::optim::Optimizer& optimizer,
-                        const TrainProgress& progress, const std::string& teacher_path) {
+// the target bitwidth; pinned and edge layers kept) and, for distillation,
+// the float network frozen as the teacher (saved in the run so --resume
+// finds it).
+void start_binarization(const TrainOptions& o, const std::vector<int>& pinned, CodecNet& model,
+                        torch::optim::Optimizer& optimizer, const TrainProgress& progress,
+                        const std::string& teacher_path) {
   const auto& specs = model->specs();
   const size_t first = layer_index(specs, "enc.conv"), last = layer_index(specs, "dec.out");
   if (o.alq) {
@@ -97,8 +122,12 @@ void start_binarization(const TrainOptions& o, CodecNet& model, torch::optim::Op
     for (size_t i = 0; i < specs.size(); ++i) {
       const bool edge = i == first || i == last;
       weights.push_back(model->latent_weight(i));
-      bases.push_back(std::max(model->bases(i), edge ? std::max(o.bases, o.edge_bases) : o.bases));
-      prunable.push_back(!edge);
+      if (pinned[i] > 0) {
+        bases.push_back(pinned[i]);
+      } else {
+        bases.push_back(std::max(model->bases(i), edge ? std::max(o.bases, o.edge_bases) : o.bases));
+      }
+      prunable.push_back(!edge && pinned[i] == 0);
     }
     if (o.target_bits > 0) bases = prune_bases(weights, bases, prunable, o.target_bits);
     double bits = 0, count = 0;
@@ -190,13 +219,16 @@ void train(const TrainOptions& o) {
   std::filesystem::create_directories(o.run_dir);
   const std::string checkpoint = o.run_dir + "/checkpoint.pt";
   const std::string teacher_path = o.run_dir + "/teacher.pt";
-  if (o.target_bits > 0 && !o.alq) throw Error("--target-bits needs --alq");
+  if ((o.target_bits > 0 || !o.layer_bases.empty()) && !o.alq) {
+    throw Error("--target-bits and --layer-bases need --alq");
+  }
 
   if (o.resume && !o.grow_from.empty()) throw Error("--grow-from starts a new run: not with --resume");
   CodecNet model = o.resume              ? load_model(checkpoint)
                    : o.grow_from.empty() ? CodecNet(o.arch)
                                          : widen(*load_model(o.grow_from), o.arch);
   model->extend_iterations(o.extend_iterations);
+  const std::vector<int> pinned = pinned_bases(model->specs(), o.layer_bases);
   const int max_iterations = model->config().iterations;
   if (o.train_iterations < 1 || o.train_iterations > max_iterations) {
     throw Error("--train-iterations must be in 1.." + std::to_string(max_iterations));
@@ -284,7 +316,7 @@ void train(const TrainOptions& o) {
     }
     const bool binarizing = step >= o.binarize_at * o.steps;
     if (binarizing && !progress.binarizing) {
-      start_binarization(o, model, optimizer, progress, teacher_path);
+      start_binarization(o, pinned, model, optimizer, progress, teacher_path);
       if (o.distill > 0) open_teacher();
     }
     progress.binarizing = binarizing;

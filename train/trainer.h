@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "nn/architecture.h"
 
@@ -22,23 +23,25 @@ struct TrainOptions {
   int64_t stop_at_step = 0;  // stop (with a checkpoint) at this step; 0 = run the schedule
   double lr = 1e-3;
   int64_t warmup = 200;
-  double binarize_at = 0.5;          // fraction of steps trained with float weights
-  bool alq = false;                  // binarize every layer with ALQ (else QuantNet 1 bit)
-  int bases = 1;                     // ALQ: binary bases per layer when binarization starts
-  double target_bits = 0;            // ALQ: prune bases to this average bits/weight (0: keep)
-  double progressive = 0;            // share of the binary phase over which the quantized
-                                     // filters grow from none to all (0: all at once)
-  double distill = 0;                // weight of the L1 to a frozen float teacher (0: none)
-  double beta_max = 60;              // QuantNet temperature reached after 90% of the binary phase
-  double regulariser = 0.05;         // weight of the QuantNet +-1 regulariser
-  int edge_bases = 2;                // binary bases of the first and last layers
-  double mask_probability = 0.5;     // share of tiles given a random stopping iteration
-  double allocation_masks = 0;       // share of crops masked like an allocation (see trainer.cc)
-  bool ssim_weighted = true;         // SSIM-weighted L1 (else plain L1)
-  bool relative_iterations = false;  // weight each iteration's loss by 1 / its size
-  bool residual_gains = false;       // give a network without gains the measured ones
-  int extend_iterations = 0;         // raise a resumed network's (and teacher's) maximum
-                                     // iteration count to this (0: keep)
+  double binarize_at = 0.5;              // fraction of steps trained with float weights
+  bool alq = false;                      // binarize every layer with ALQ (else QuantNet 1 bit)
+  int bases = 1;                         // ALQ: binary bases per layer when binarization starts
+  double target_bits = 0;                // ALQ: prune bases to this average bits/weight (0: keep)
+  std::vector<std::string> layer_bases;  // ALQ: "layer=k" entries; such a layer starts with k
+                                         // bases and is never pruned
+  double progressive = 0;                // share of the binary phase over which the quantized
+                                         // filters grow from none to all (0: all at once)
+  double distill = 0;                    // weight of the L1 to a frozen float teacher (0: none)
+  double beta_max = 60;                  // QuantNet temperature reached after 90% of the binary phase
+  double regulariser = 0.05;             // weight of the QuantNet +-1 regulariser
+  int edge_bases = 2;                    // binary bases of the first and last layers
+  double mask_probability = 0.5;         // share of tiles given a random stopping iteration
+  double allocation_masks = 0;           // share of crops masked like an allocation (see trainer.cc)
+  bool ssim_weighted = true;             // SSIM-weighted L1 (else plain L1)
+  bool relative_iterations = false;      // weight each iteration's loss by 1 / its size
+  bool residual_gains = false;           // give a network without gains the measured ones
+  int extend_iterations = 0;             // raise a resumed network's (and teacher's) maximum
+                                         // iteration count to this (0: keep)
   int64_t validate_every = 500;
   double checkpoint_minutes = 5;
   bool resume = false;

@@ -455,6 +455,34 @@ TEST(Trainer, CompactCheckpointResumesWithTheSameWeights) {
   EXPECT_EQ(load_model(o.run_dir + "/checkpoint.pt")->parameters().size(), pb.size());
 }
 
+// --layer-bases: a pinned layer keeps its bases while pruning takes every
+// other prunable layer down to one; malformed entries fail before training.
+TEST(Trainer, LayerBasesPinALayerThroughPruning) {
+  testing::TempDir dir;
+  TrainOptions o = tiny_run(2, 2);
+  o.run_dir = dir.file("run");
+  o.binarize_at = 0.5;
+  o.alq = true;
+  o.bases = 2;
+  o.target_bits = 1.0;
+  o.layer_bases = {"dec.cell0.hidden=3"};
+  train(o);
+  CodecNet model = load_model(o.run_dir + "/checkpoint.pt");
+  const auto& specs = model->specs();
+  EXPECT_EQ(model->bases(layer_index(specs, "dec.cell0.hidden")), 3);
+  EXPECT_EQ(model->bases(layer_index(specs, "dec.cell0.input")), 1) << "pruned to make room";
+
+  for (const char* bad : {"nope=2", "dec.out", "dec.out=0", "dec.out=9", "dec.out=2x", "=2"}) {
+    o.layer_bases = {bad};
+    o.run_dir = dir.file("bad");
+    EXPECT_THROW(train(o), Error) << bad;
+  }
+  o.layer_bases = {"dec.out=2"};
+  o.alq = false;
+  o.target_bits = 0;
+  EXPECT_THROW(train(o), Error) << "needs --alq";
+}
+
 TEST(Trainer, ResumeContinuesExactlyOneShotWithCurriculum) {
   expect_resume_continues_exactly([](TrainOptions& o) {
     o.arch.one_shot = true;

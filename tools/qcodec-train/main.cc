@@ -60,6 +60,11 @@ int main(int argc, char** argv) {
   train->add_option("--target-bits", t.target_bits,
                     "ALQ: prune bases to this average bits per weight (first/last layers kept)");
   train
+      ->add_option("--layer-bases", t.layer_bases,
+                   "ALQ: LAYER=K pins a layer to K bases, never pruned (e.g. dec.cell3.hidden=4; "
+                   "layer names as in `qcodec-train report`); repeatable")
+      ->delimiter(',');
+  train
       ->add_option("--progressive", t.progressive,
                    "Share of the binary phase over which quantized filters grow from none to all")
       ->check(CLI::Range(0.0, 1.0));
