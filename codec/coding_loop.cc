@@ -12,6 +12,7 @@ CodingLoop::CodingLoop(const RuntimeNetwork& net, int height, int width, bool wi
   if (with_encoder) {
     encoder_ = std::make_unique<EncoderState>(net, height, width);
     residual_.resize(x_hat_.size());
+    coding_.resize(static_cast<size_t>(rows_) * cols_);
   }
 }
 
@@ -34,14 +35,15 @@ void CodingLoop::decode_masked(const std::vector<uint8_t>& position_counts) {
 void CodingLoop::encode_step(const std::vector<float>& x, const std::vector<uint8_t>& position_counts,
                              CodeStack& codes, const BitChooser& choose) {
   for (size_t i = 0; i < x.size(); ++i) residual_[i] = x[i] - x_hat_[i];
+  for (size_t p = 0; p < coding_.size(); ++p) coding_[p] = position_counts[p] > iteration_;
   if (choose) {
     values_.resize(signs_.size());
-    encoder_->step(residual_.data(), signs_.data(), values_.data());
+    encoder_->step(residual_.data(), signs_.data(), values_.data(), coding_.data());
     mask(position_counts);
     choose(signs_, values_, decoder_, x_hat_);
     ++iteration_;
   } else {
-    encoder_->step(residual_.data(), signs_.data());
+    encoder_->step(residual_.data(), signs_.data(), nullptr, coding_.data());
     decode_masked(position_counts);
   }
   const size_t positions = static_cast<size_t>(rows_) * cols_;

@@ -3,6 +3,7 @@
 //     is <= i are set to 0; x_hat += Dec(bits_i)
 //   decoder, iteration i: x_hat += Dec(bits_i as read from the file)
 // Both call the same Dec with the same masked bits, so they never drift.
+// (With a freeze_stopped network, Enc and Dec skip the masked positions.)
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -47,8 +48,9 @@ class CodingLoop {
   std::unique_ptr<EncoderState> encoder_;
   DecoderState decoder_;
   std::vector<float> x_hat_, residual_;
-  std::vector<int8_t> signs_;  // channels x rows x cols in {-1, 0, +1}
-  std::vector<float> values_;  // the binarizer's outputs, for a BitChooser
+  std::vector<int8_t> signs_;    // channels x rows x cols in {-1, 0, +1}
+  std::vector<float> values_;    // the binarizer's outputs, for a BitChooser
+  std::vector<uint8_t> coding_;  // rows x cols: 1 where this iteration's bits are kept
 };
 
 }  // namespace qc

@@ -27,6 +27,7 @@ std::string ArchConfig::describe() const {
   for (int c : dec_cells) s << "/" << c;
   s << " k" << input_kernel << "/" << hidden_kernel << " iters " << iterations << " priming " << priming;
   if (one_shot) s << " one-shot";
+  if (freeze_stopped) s << " freeze-stopped";
   if (!residual_gains.empty()) {
     s << " gains";
     for (float g : residual_gains) s << " " << g;

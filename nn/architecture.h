@@ -18,6 +18,12 @@
 //   correction is not drowned by the error of binary weights.
 //   Or one-shot (Toderici 2017): x_hat_i = out_i, the decoder predicting the
 //   whole image every iteration (no gains).
+//   With freeze_stopped, a position whose tile codes no bits in iteration i
+//   (its code bits masked to 0) keeps, in every cell of encoder and decoder,
+//   its state from iteration i-1, and its pixels keep x_hat_{i-1}: the work
+//   of stopped tiles can be skipped. A conv at a coding position still reads
+//   its frozen neighbours. Without it, every position is updated every
+//   iteration (zero bits are an input like any other).
 // A cell is a ConvGRU or ConvLSTM: its input conv (kernel input_kernel,
 // stride s) and its hidden conv (hidden_kernel, stride 1) each produce
 // gates x hidden channels, added before the gate nonlinearities.
@@ -42,6 +48,7 @@ struct ArchConfig {
   int iterations = 16;                // maximum coding iterations
   int priming = 0;                    // extra decoder steps on the first code
   bool one_shot = false;              // x_hat_i = out_i instead of the additive update
+  bool freeze_stopped = false;        // positions of tiles coding no bits keep their state
   std::vector<float> residual_gains;  // g_i per iteration; empty: all 1
 
   // Residual gain of iteration i (0-based).

@@ -4,8 +4,9 @@
 //             config: u8 cell, i32 enc_conv, i32 enc_cells[3], i32 code_channels,
 //                     i32 dec_conv, i32 dec_cells[4], i32 input_kernel,
 //                     i32 hidden_kernel, i32 iterations, i32 priming,
-//                     version 2 only: u8 one_shot, u32 gain count (0 or
-//                     iterations), f32 residual_gains[gain count]
+//                     version 2 only: u8 reconstruction flags (bit 0
+//                     one-shot, bit 1 freeze-stopped), u32 gain count (0
+//                     or iterations), f32 residual_gains[gain count]
 //             u32 layer count, then per layer:
 //                     u32 name length, name bytes, u32 bases, f32 input_scale,
 //                     u8 has_bias, u64 bits[bases * out * row_words],
@@ -26,14 +27,15 @@ namespace qc {
 namespace {
 
 constexpr char kMagic[4] = {'Q', 'C', 'M', '1'};
-// Version 2 adds the reconstruction fields (one-shot, residual gains); a
-// model with neither is still written as version 1, so every model has one
-// encoding (and one fingerprint).
+// Version 2 adds the reconstruction fields (one-shot, freeze-stopped,
+// residual gains); a model with none of them is still written as version 1,
+// so every model has one encoding (and one fingerprint). Builds from before
+// freeze-stopped refuse such a model ("bad reconstruction flags").
 constexpr uint32_t kVersionPlain = 1;
 constexpr uint32_t kVersionReconstruction = 2;
 
 uint32_t version_of(const ArchConfig& c) {
-  return c.one_shot || !c.residual_gains.empty() ? kVersionReconstruction : kVersionPlain;
+  return c.one_shot || c.freeze_stopped || !c.residual_gains.empty() ? kVersionReconstruction : kVersionPlain;
 }
 constexpr size_t kHeaderBytes = 4 + 4 + 8 + 8;
 constexpr size_t kTrailerBytes = 8;
@@ -119,7 +121,7 @@ void write_config(Writer& w, const ArchConfig& c) {
   w.i32(c.iterations);
   w.i32(c.priming);
   if (version_of(c) == kVersionReconstruction) {
-    w.u8(c.one_shot ? 1 : 0);
+    w.u8((c.one_shot ? 1 : 0) | (c.freeze_stopped ? 2 : 0));
     w.u32(static_cast<uint32_t>(c.residual_gains.size()));
     for (float g : c.residual_gains) w.f32(g);
   }
@@ -140,9 +142,10 @@ ArchConfig read_config(Reader& r, uint32_t version) {
   c.iterations = r.i32();
   c.priming = r.i32();
   if (version == kVersionReconstruction) {
-    const uint8_t one_shot = r.u8();
-    if (one_shot > 1) r.fail("bad reconstruction flag");
-    c.one_shot = one_shot == 1;
+    const uint8_t flags = r.u8();
+    if (flags > 3) r.fail("bad reconstruction flags");
+    c.one_shot = flags & 1;
+    c.freeze_stopped = flags & 2;
     const uint32_t gains = r.u32();
     if (gains != 0 && gains != static_cast<uint32_t>(c.iterations)) r.fail("bad residual gain count");
     c.residual_gains.resize(gains);

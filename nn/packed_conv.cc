@@ -97,25 +97,27 @@ PackedConv::PackedConv(const LayerSpec& spec, const QuantLayer& layer, FloatWeig
 }
 
 template <class T>
-void PackedConv::check_input(const PaddedTensor<T>& in) const {
+void PackedConv::check_input(const PaddedTensor<T>& in, int x0, int x1) const {
   if (in.channels != in_channels_ || in.border < pad())
     throw Error("conv input has " + std::to_string(in.channels) + " channels and border " +
                 std::to_string(in.border) + ", the layer needs " + std::to_string(in_channels_) + " and " +
                 std::to_string(pad()));
+  if (x0 < 0 || x0 > x1 || x1 > out_size(in.width)) throw Error("conv: pixel span outside the row");
 }
 
-void PackedConv::count_row(const QuantizedTensor& in, int y, std::vector<int32_t>& scratch) const {
-  check_input(in);
-  const int width = out_size(in.width);
-  // The kernel's counts, then (run_row) each output pixel's sum of its inputs.
-  scratch.resize(static_cast<size_t>(width) * (blocks_ * 16 + 1));
+void PackedConv::count_span(const QuantizedTensor& in, int y, int x0, int x1,
+                            std::vector<int32_t>& scratch) const {
+  check_input(in, x0, x1);
+  const int pixels = x1 - x0;
+  // The kernel's counts, then (run_span) each output pixel's sum of its inputs.
+  scratch.resize(static_cast<size_t>(pixels) * (blocks_ * 16 + 1));
   BinaryRowArgs args;
-  args.in = in.at(y * stride_ - pad(), -pad());
+  args.in = in.at(y * stride_ - pad(), x0 * stride_ - pad());
   args.row_stride = in.row_stride();
   args.pixel_step = stride_ * in.padded_channels;
   args.kernel = kernel_;
   args.groups = groups_;
-  args.pixels = width;
+  args.pixels = pixels;
   args.blocks = blocks_;
   args.masks = masks_.data();
   args.out = scratch.data();
@@ -123,29 +125,30 @@ void PackedConv::count_row(const QuantizedTensor& in, int y, std::vector<int32_t
   kernels().row(args);
 }
 
-void PackedConv::run_row(const QuantizedTensor& in, int y, float* out, std::vector<int32_t>& scratch) const {
-  count_row(in, y, scratch);
-  const int width = out_size(in.width);
+void PackedConv::run_span(const QuantizedTensor& in, int y, int x0, int x1, float* out,
+                          std::vector<int32_t>& scratch) const {
+  count_span(in, y, x0, x1, scratch);
+  const int pixels = x1 - x0;
   const int rows = blocks_ * 16;
   const int top = y * stride_ - pad();
-  int32_t* sum_q = scratch.data() + static_cast<size_t>(width) * rows;
-  std::fill_n(sum_q, width, 0);
+  int32_t* sum_q = scratch.data() + static_cast<size_t>(pixels) * rows;
+  std::fill_n(sum_q, pixels, 0);
   for (int ky = 0; ky < kernel_; ++ky) {
-    const int32_t* sums = in.pixel_sums.data() + in.pixel_index(top + ky, -pad());
-    for (int x = 0; x < width; ++x)
+    const int32_t* sums = in.pixel_sums.data() + in.pixel_index(top + ky, x0 * stride_ - pad());
+    for (int x = 0; x < pixels; ++x)
       for (int kx = 0; kx < kernel_; ++kx) sum_q[x] += sums[x * stride_ + kx];
   }
-  epilogue(scratch.data(), rows, sum_q, width, alpha_.data(), bias_.data(), out_channels_, bases_,
+  epilogue(scratch.data(), rows, sum_q, pixels, alpha_.data(), bias_.data(), out_channels_, bases_,
            input_scale_, out);
 }
 
-void PackedConv::run_row(const FloatTensor& in, int y, float* out, std::vector<int32_t>&) const {
-  check_input(in);
+void PackedConv::run_span(const FloatTensor& in, int y, int x0, int x1, float* out,
+                          std::vector<int32_t>&) const {
+  check_input(in, x0, x1);
   if (float_weights_.empty()) throw Error("conv: built for int8 activations only (no float weights)");
-  const int width = out_size(in.width);
   const int top = y * stride_ - pad();
-  for (int x = 0; x < width; ++x) {
-    float* dst = out + static_cast<size_t>(x) * out_channels_;
+  for (int x = x0; x < x1; ++x) {
+    float* dst = out + static_cast<size_t>(x - x0) * out_channels_;
     for (int o = 0; o < out_channels_; ++o) dst[o] = bias_[o];
     for (int ky = 0; ky < kernel_; ++ky)
       for (int kx = 0; kx < kernel_; ++kx) {

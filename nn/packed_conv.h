@@ -39,18 +39,29 @@ class PackedConv {
     return int64_t{bases_} * out_channels_ * in_channels_ * kernel_ * kernel_;
   }
 
-  // Output row y (out_size(in.width) pixels x out_channels, NHWC) into out.
+  // Output pixels [x0, x1) of row y (x1 - x0 pixels x out_channels, NHWC)
+  // into out; each pixel's value does not depend on the span it is in.
   // `in` must have this layer's channels and a border of at least pad().
   // `scratch` is reused between calls (one per thread).
-  void run_row(const QuantizedTensor& in, int y, float* out, std::vector<int32_t>& scratch) const;
-  void run_row(const FloatTensor& in, int y, float* out, std::vector<int32_t>& scratch) const;
+  void run_span(const QuantizedTensor& in, int y, int x0, int x1, float* out,
+                std::vector<int32_t>& scratch) const;
+  void run_span(const FloatTensor& in, int y, int x0, int x1, float* out,
+                std::vector<int32_t>& scratch) const;
+  // The whole output row y (out_size(in.width) pixels).
+  template <class T>
+  void run_row(const PaddedTensor<T>& in, int y, float* out, std::vector<int32_t>& scratch) const {
+    run_span(in, y, 0, out_size(in.width), out, scratch);
+  }
   // run_row's integer part alone (the binary kernel's counts into scratch,
   // no epilogue); public so that the benchmark can time the kernel apart.
-  void count_row(const QuantizedTensor& in, int y, std::vector<int32_t>& scratch) const;
+  void count_row(const QuantizedTensor& in, int y, std::vector<int32_t>& scratch) const {
+    count_span(in, y, 0, out_size(in.width), scratch);
+  }
 
  private:
   template <class T>
-  void check_input(const PaddedTensor<T>& in) const;
+  void check_input(const PaddedTensor<T>& in, int x0, int x1) const;
+  void count_span(const QuantizedTensor& in, int y, int x0, int x1, std::vector<int32_t>& scratch) const;
 
   int in_channels_, out_channels_, kernel_, stride_, bases_, blocks_, groups_;
   float input_scale_;

@@ -26,7 +26,8 @@ size_t RuntimeCell<T>::state_bytes() const {
 }
 
 template <class T>
-void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vector<RowScratch>& scratch) {
+void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vector<RowScratch>& scratch,
+                          const CodingPositions* coding) {
   if (input_.out_size(x.height) != height_ || input_.out_size(x.width) != width_)
     throw Error("cell input size does not match its state");
   h_in_.allocate();
@@ -34,15 +35,19 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
   const int gates = input_.out_channels();
   pool.parallel_for(height_, [&](int worker, int y) {
     RowScratch& s = scratch[worker];
-    s.a.resize(static_cast<size_t>(width_) * gates);
-    s.b.resize(static_cast<size_t>(width_) * gates);
-    input_.run_row(x, y, s.a.data(), s.acc);
-    hidden_.run_row(h_in_, y, s.b.data(), s.acc);
-    const size_t row = static_cast<size_t>(y) * width_ * hidden_channels_;
-    if (type_ == CellType::kGru)
-      gru_update(s.a.data(), s.b.data(), h_.data() + row, hidden_channels_, width_);
-    else
-      lstm_update(s.a.data(), s.b.data(), h_.data() + row, c_.data() + row, hidden_channels_, width_);
+    row_spans(coding, y, height_, width_, s.spans);
+    for (const PixelSpan& span : s.spans) {
+      const int pixels = span.end - span.begin;
+      s.a.resize(static_cast<size_t>(pixels) * gates);
+      s.b.resize(static_cast<size_t>(pixels) * gates);
+      input_.run_span(x, y, span.begin, span.end, s.a.data(), s.acc);
+      hidden_.run_span(h_in_, y, span.begin, span.end, s.b.data(), s.acc);
+      const size_t at = (static_cast<size_t>(y) * width_ + span.begin) * hidden_channels_;
+      if (type_ == CellType::kGru)
+        gru_update(s.a.data(), s.b.data(), h_.data() + at, hidden_channels_, pixels);
+      else
+        lstm_update(s.a.data(), s.b.data(), h_.data() + at, c_.data() + at, hidden_channels_, pixels);
+    }
   });
   h_in_.release();
 }

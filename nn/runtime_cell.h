@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nn/activation_tensor.h"
+#include "nn/coding_positions.h"
 #include "nn/packed_conv.h"
 #include "nn/thread_pool.h"
 
@@ -16,6 +17,7 @@ namespace qc {
 struct RowScratch {
   std::vector<float> a, b;
   std::vector<int32_t> acc;
+  std::vector<PixelSpan> spans;
 };
 
 template <class T>
@@ -25,8 +27,11 @@ class RuntimeCell {
 
   // Zero state for an output of height x width.
   void reset(int height, int width);
-  // One step on x (the input conv's input, already stored).
-  void step(const PaddedTensor<T>& x, ThreadPool& pool, std::vector<RowScratch>& scratch);
+  // One step on x (the input conv's input, already stored). With `coding`,
+  // only the pixels above coding positions are updated; the others keep
+  // their state (ArchConfig::freeze_stopped).
+  void step(const PaddedTensor<T>& x, ThreadPool& pool, std::vector<RowScratch>& scratch,
+            const CodingPositions* coding = nullptr);
 
   const PackedConv& input() const { return input_; }
   int height() const { return height_; }

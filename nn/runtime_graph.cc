@@ -1,5 +1,6 @@
 #include "nn/runtime_graph.h"
 
+#include <optional>
 #include <string>
 
 #include "base/error.h"
@@ -45,24 +46,35 @@ std::vector<RuntimeCell<T>> make_cells(const RuntimeNetwork& net, bool encoder) 
   return cells;
 }
 
-// Runs `conv` over every output row of `in`, handing each row to sink(y, row).
+// Runs `conv` over the output pixels of `in` above coding positions (all
+// without `coding`), handing each span of a row to sink(y, span, values).
+template <class T, class Sink>
+void for_each_span(const PackedConv& conv, const PaddedTensor<T>& in, ThreadPool& pool,
+                   std::vector<RowScratch>& scratch, const CodingPositions* coding, Sink sink) {
+  const int height = conv.out_size(in.height), width = conv.out_size(in.width);
+  pool.parallel_for(height, [&](int worker, int y) {
+    RowScratch& s = scratch[worker];
+    row_spans(coding, y, height, width, s.spans);
+    for (const PixelSpan& span : s.spans) {
+      s.a.resize(static_cast<size_t>(span.end - span.begin) * conv.out_channels());
+      conv.run_span(in, y, span.begin, span.end, s.a.data(), s.acc);
+      sink(y, span, s.a.data());
+    }
+  });
+}
+
+// Whole rows: sink(y, row).
 template <class T, class Sink>
 void for_each_row(const PackedConv& conv, const PaddedTensor<T>& in, ThreadPool& pool,
                   std::vector<RowScratch>& scratch, Sink sink) {
-  const int width = conv.out_size(in.width);
-  pool.parallel_for(conv.out_size(in.height), [&](int worker, int y) {
-    RowScratch& s = scratch[worker];
-    s.a.resize(static_cast<size_t>(width) * conv.out_channels());
-    conv.run_row(in, y, s.a.data(), s.acc);
-    sink(y, s.a.data());
-  });
+  for_each_span(conv, in, pool, scratch, nullptr, [&](int y, PixelSpan, const float* row) { sink(y, row); });
 }
 
 }  // namespace
 
 struct EncoderState::Impl {
   virtual ~Impl() = default;
-  virtual void step(const float* residual, int8_t* bits, float* values) = 0;
+  virtual void step(const float* residual, int8_t* bits, float* values, const uint8_t* coding) = 0;
   virtual size_t state_bytes() const = 0;
 };
 
@@ -99,8 +111,11 @@ class Encoder : public EncoderState::Impl {
     code_in_.shape(h, w, c.enc_cells[2], binarizer_.pad());
   }
 
-  void step(const float* residual, int8_t* bits, float* values) override {
+  void step(const float* residual, int8_t* bits, float* values, const uint8_t* coding) override {
     ThreadPool& pool = net_.pool();
+    std::optional<CodingPositions> positions;
+    if (coding && net_.config().freeze_stopped) positions.emplace(coding, code_in_.height, code_in_.width);
+    const CodingPositions* frozen = positions ? &*positions : nullptr;
     const size_t plane = static_cast<size_t>(height_) * width_;
     // The residual gain is applied pixel by pixel as the input is stored: no
     // scaled copy of the image is kept.
@@ -119,7 +134,7 @@ class Encoder : public EncoderState::Impl {
                  [&](int y, const float* row) { cell_in_[0].store_row(y, row, next_scale); });
     image_.release();
     for (int k = 0; k < 3; ++k) {
-      cells_[k].step(cell_in_[k], pool, scratch_);
+      cells_[k].step(cell_in_[k], pool, scratch_, frozen);
       cell_in_[k].release();
       PaddedTensor<T>& next = k < 2 ? cell_in_[k + 1] : code_in_;
       next.allocate();
@@ -189,6 +204,12 @@ class Decoder : public DecoderState::Impl {
   void step(const int8_t* bits, float* x_hat) override {
     ThreadPool& pool = net_.pool();
     const size_t code_plane = static_cast<size_t>(code_in_.height) * code_in_.width;
+    std::optional<CodingPositions> positions;
+    if (net_.config().freeze_stopped) {
+      positions.emplace(
+          CodingPositions::from_bits(bits, net_.config().code_channels, code_in_.height, code_in_.width));
+    }
+    const CodingPositions* frozen = positions ? &*positions : nullptr;
     for (size_t i = 0; i < code_.size(); ++i) {
       if (bits[i] < -1 || bits[i] > 1) throw Error("decoder: code bits must be -1, 0 or +1");
       code_[i] = bits[i];
@@ -207,7 +228,7 @@ class Decoder : public DecoderState::Impl {
     const int runs = iteration_ == 0 ? net_.config().priming + 1 : 1;
     for (int run = 0; run < runs; ++run)
       for (int k = 0; k < 4; ++k) {
-        cells_[k].step(cell_in_[k], pool, scratch_);
+        cells_[k].step(cell_in_[k], pool, scratch_, frozen);
         if (k > 0 || run == runs - 1) cell_in_[k].release();  // d0 serves every priming run
         PaddedTensor<T>& next = k < 3 ? cell_in_[k + 1] : out_in_;
         next.allocate();
@@ -218,11 +239,12 @@ class Decoder : public DecoderState::Impl {
     const size_t plane = static_cast<size_t>(height_) * width_;
     const float gain = net_.config().gain(iteration_);
     const bool one_shot = net_.config().one_shot;
-    for_each_row(out_, out_in_, pool, scratch_, [&](int y, const float* row) {
-      for (int x = 0; x < width_; ++x)
+    for_each_span(out_, out_in_, pool, scratch_, frozen, [&](int y, PixelSpan span, const float* row) {
+      for (int x = span.begin; x < span.end; ++x)
         for (int c = 0; c < 3; ++c) {
           float& dst = x_hat[c * plane + static_cast<size_t>(y) * width_ + x];
-          dst = one_shot ? row[x * 3 + c] : dst + row[x * 3 + c] / gain;
+          const float v = row[(x - span.begin) * 3 + c];
+          dst = one_shot ? v : dst + v / gain;
         }
     });
     out_in_.release();
@@ -259,8 +281,8 @@ std::unique_ptr<Base> make_impl(const RuntimeNetwork& net, int height, int width
 EncoderState::EncoderState(const RuntimeNetwork& net, int height, int width)
     : impl_(make_impl<Encoder, Impl>(net, height, width)) {}
 EncoderState::~EncoderState() = default;
-void EncoderState::step(const float* residual, int8_t* bits, float* values) {
-  impl_->step(residual, bits, values);
+void EncoderState::step(const float* residual, int8_t* bits, float* values, const uint8_t* coding) {
+  impl_->step(residual, bits, values, coding);
 }
 size_t EncoderState::state_bytes() const { return impl_->state_bytes(); }
 

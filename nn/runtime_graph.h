@@ -3,7 +3,8 @@
 //
 //   RuntimeNetwork net(model, {threads, ActivationMode::kInt8});
 //   EncoderState enc(net, H, W);   DecoderState dec(net, H, W);
-//   for each iteration: enc.step(x - x_hat, bits); mask bits; dec.step(bits, x_hat);
+//   for each iteration: enc.step(x - x_hat, bits, nullptr, coding); mask bits;
+//                       dec.step(bits, x_hat);
 //
 // Images are planar float (3 x H x W, pixel/255 - 0.5), H and W multiples of
 // ArchConfig::kStride (the codec pads). Bits are planar int8,
@@ -63,8 +64,11 @@ class EncoderState {
   // residual: 3 x H x W (x - x_hat; the step applies the iteration's residual
   // gain itself); bits: code_channels x H/16 x W/16, written -1/+1; values,
   // when given, the same layout: the binarizer's outputs before sign(), whose
-  // magnitude is how sure the encoder is of each bit.
-  void step(const float* residual, int8_t* bits, float* values = nullptr);
+  // magnitude is how sure the encoder is of each bit. coding, when given:
+  // H/16 x W/16, nonzero where this iteration's bits will be kept; with
+  // ArchConfig::freeze_stopped the other positions keep their state (and
+  // their bits are meaningless). Without it every position codes.
+  void step(const float* residual, int8_t* bits, float* values = nullptr, const uint8_t* coding = nullptr);
   size_t state_bytes() const;  // the recurrent state
 
   struct Impl;
@@ -86,7 +90,8 @@ class DecoderState {
   // bits: code_channels x H/16 x W/16 in {-1, 0, +1}; adds this iteration's
   // output (divided by its residual gain) to x_hat (3 x H x W), or, for a
   // one-shot network, replaces x_hat with it. The first call also runs the
-  // priming steps.
+  // priming steps. With ArchConfig::freeze_stopped, positions whose bits are
+  // all 0 keep their state and pixels, and cost nothing.
   void step(const int8_t* bits, float* x_hat);
   size_t state_bytes() const;  // the recurrent state
 

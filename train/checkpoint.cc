@@ -26,7 +26,8 @@ torch::Tensor encode_arch(CodecNet& model) {
   return torch::tensor(v, torch::kInt64);
 }
 
-// `reconstruction` holds the optional one_shot and residual_gains entries.
+// `reconstruction` holds the optional one_shot, freeze_stopped and
+// residual_gains entries.
 CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction, const std::string& path) {
   auto v = t.to(torch::kInt64).contiguous();
   const int64_t* p = v.data_ptr<int64_t>();
@@ -44,6 +45,7 @@ CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction, c
   for (int k = 0; k < 3; ++k) c.enc_cells[k] = p[8 + k];
   for (int k = 0; k < 4; ++k) c.dec_cells[k] = p[11 + k];
   c.one_shot = reconstruction.one_shot;
+  c.freeze_stopped = reconstruction.freeze_stopped;
   c.residual_gains = reconstruction.residual_gains;
   CodecNet model{nullptr};
   try {
@@ -98,6 +100,9 @@ void write_checkpoint(const std::string& path, CodecNet& model, torch::optim::Op
   const std::vector<float>& gains = model->config().residual_gains;
   if (!gains.empty()) archive.write("residual_gains", torch::tensor(gains, torch::kFloat32));
   if (model->config().one_shot) archive.write("one_shot", torch::tensor(int64_t{1}, torch::kInt64));
+  if (model->config().freeze_stopped) {
+    archive.write("freeze_stopped", torch::tensor(int64_t{1}, torch::kInt64));
+  }
   torch::serialize::OutputArchive model_archive, optimizer_archive;
   model->save(model_archive);
   optimizer.save(optimizer_archive);
@@ -150,12 +155,15 @@ CodecNet load_model(const std::string& path) {
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   const torch::Tensor rng = generator.get_state();
   ArchConfig reconstruction;
-  torch::Tensor gains, one_shot;
+  torch::Tensor gains, one_shot, freeze_stopped;
   if (archive.try_read("residual_gains", gains)) {
     gains = gains.to(torch::kFloat32).contiguous();
     reconstruction.residual_gains.assign(gains.data_ptr<float>(), gains.data_ptr<float>() + gains.numel());
   }
   if (archive.try_read("one_shot", one_shot)) reconstruction.one_shot = one_shot.item<int64_t>() != 0;
+  if (archive.try_read("freeze_stopped", freeze_stopped)) {
+    reconstruction.freeze_stopped = freeze_stopped.item<int64_t>() != 0;
+  }
   CodecNet model = decode_arch(arch, reconstruction, path);
   generator.set_state(rng);
   torch::serialize::InputArchive model_archive;

@@ -61,6 +61,12 @@ void CodecNetImpl::set_residual_gains(std::vector<float> gains) {
   replace_config(std::move(c));
 }
 
+void CodecNetImpl::set_freeze_stopped(bool freeze) {
+  ArchConfig c = config_;
+  c.freeze_stopped = freeze;
+  replace_config(std::move(c));
+}
+
 void CodecNetImpl::extend_iterations(int iterations) {
   if (iterations <= config_.iterations) return;
   ArchConfig c = config_;
@@ -99,8 +105,25 @@ torch::Tensor CodecNetImpl::conv(const Weights& w, size_t layer, const torch::Te
   return y.to(torch::kFloat);
 }
 
+namespace {
+
+// `active` (N x 1 x H/16 x W/16) at the resolution of `like`, or undefined.
+torch::Tensor active_at(const torch::Tensor& active, const torch::Tensor& like) {
+  if (!active.defined()) return active;
+  return torch::upsample_nearest2d(active.to(like.scalar_type()), {like.size(2), like.size(3)});
+}
+
+// `updated` where active, `previous` elsewhere.
+torch::Tensor frozen_where_stopped(const torch::Tensor& updated, const torch::Tensor& previous,
+                                   const torch::Tensor& active) {
+  if (!active.defined()) return updated;
+  return torch::where(active_at(active, updated) > 0, updated, previous);
+}
+
+}  // namespace
+
 torch::Tensor CodecNetImpl::cell(const Weights& w, const CellLayers& layers, const torch::Tensor& x,
-                                 RecurrentState& state, size_t slot) const {
+                                 RecurrentState& state, size_t slot, const torch::Tensor& active) const {
   auto gi = conv(w, layers.input, x);
   torch::Tensor& h = state.h[slot];
   if (!h.defined()) {
@@ -114,21 +137,22 @@ torch::Tensor CodecNetImpl::cell(const Weights& w, const CellLayers& layers, con
     auto r = torch::sigmoid(i[0] + g[0]);
     auto z = torch::sigmoid(i[1] + g[1]);
     auto n = torch::tanh(i[2] + r * g[2]);
-    h = (1 - z) * n + z * h;
+    h = frozen_where_stopped((1 - z) * n + z * h, h, active);
   } else {
     torch::Tensor& c = state.c[slot];
     if (!c.defined()) c = torch::zeros_like(h);
     auto g = (gi + gh).chunk(4, 1);
-    c = torch::sigmoid(g[1]) * c + torch::sigmoid(g[0]) * torch::tanh(g[2]);
-    h = torch::sigmoid(g[3]) * torch::tanh(c);
+    auto c_next = torch::sigmoid(g[1]) * c + torch::sigmoid(g[0]) * torch::tanh(g[2]);
+    h = frozen_where_stopped(torch::sigmoid(g[3]) * torch::tanh(c_next), h, active);
+    c = frozen_where_stopped(c_next, c, active);
   }
   return h;
 }
 
 torch::Tensor CodecNetImpl::encode(const Weights& w, const torch::Tensor& residual, RecurrentState& state,
-                                   Binarization binarization) const {
+                                   Binarization binarization, const torch::Tensor& active) const {
   auto e = conv(w, enc_conv_, residual);
-  for (size_t k = 0; k < enc_cells_.size(); ++k) e = cell(w, enc_cells_[k], e, state, k);
+  for (size_t k = 0; k < enc_cells_.size(); ++k) e = cell(w, enc_cells_[k], e, state, k, active);
   auto t = torch::tanh(conv(w, binarizer_, e));
   if (binarization == Binarization::kStochastic) {
     // Toderici: b = +1 with probability (1 + t) / 2; gradient as if b = t.
@@ -138,10 +162,11 @@ torch::Tensor CodecNetImpl::encode(const Weights& w, const torch::Tensor& residu
   return torch::where(t >= 0, 1.0, -1.0).to(t.dtype());
 }
 
-torch::Tensor CodecNetImpl::decode(const Weights& w, const torch::Tensor& bits, RecurrentState& state) const {
+torch::Tensor CodecNetImpl::decode(const Weights& w, const torch::Tensor& bits, RecurrentState& state,
+                                   const torch::Tensor& active) const {
   auto d = conv(w, dec_conv_, bits);
   for (size_t k = 0; k < dec_cells_.size(); ++k) {
-    d = torch::pixel_shuffle(cell(w, dec_cells_[k], d, state, k), 2);
+    d = torch::pixel_shuffle(cell(w, dec_cells_[k], d, state, k, active), 2);
   }
   return conv(w, dec_out_, d);
 }
@@ -160,13 +185,15 @@ CodecNetImpl::Result CodecNetImpl::forward(const torch::Tensor& x, int iteration
   auto x_hat = torch::zeros_like(image);
   for (int i = 0; i < iterations; ++i) {
     const double gain = config_.gain(i);
-    auto bits = encode(w, (image - x_hat) * gain, enc, binarization);
-    if (i < static_cast<int>(keep.size()) && keep[i].defined()) bits = bits * keep[i];
+    const bool masked = i < static_cast<int>(keep.size()) && keep[i].defined();
+    const torch::Tensor active = masked && config_.freeze_stopped ? keep[i] : torch::Tensor();
+    auto bits = encode(w, (image - x_hat) * gain, enc, binarization, active);
+    if (masked) bits = bits * keep[i];
     if (i == 0) {
-      for (int p = 0; p < config_.priming; ++p) decode(w, bits, dec);
+      for (int p = 0; p < config_.priming; ++p) decode(w, bits, dec, active);
     }
-    auto out = decode(w, bits, dec);
-    x_hat = config_.one_shot ? out : x_hat + out / gain;
+    auto out = decode(w, bits, dec, active);
+    x_hat = frozen_where_stopped(config_.one_shot ? out : x_hat + out / gain, x_hat, active);
     result.reconstructions.push_back(x_hat);
   }
   return result;

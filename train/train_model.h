@@ -31,6 +31,9 @@ class CodecNetImpl : public torch::nn::Module {
   torch::ScalarType compute_dtype() const { return compute_dtype_; }
   // Fixed per-iteration residual gains (architecture.h); validated.
   void set_residual_gains(std::vector<float> gains);
+  // Stopped tiles keep their state (architecture.h); a network trained
+  // without it can be fine-tuned with it.
+  void set_freeze_stopped(bool freeze);
   // Raises the maximum iteration count (no-op when not larger); the new
   // iterations repeat the last residual gain.
   void extend_iterations(int iterations);
@@ -47,7 +50,8 @@ class CodecNetImpl : public torch::nn::Module {
     torch::Tensor regulariser;                   // quantizer regulariser
   };
   // x in [-0.5, 0.5], N x 3 x H x W with H, W multiples of 16. keep[i] (or
-  // undefined) is N x 1 x H/16 x W/16, 1 where iteration i's bits are kept.
+  // undefined) is N x 1 x H/16 x W/16, 1 where iteration i's bits are kept
+  // (with freeze_stopped, 0 also freezes that block's state and pixels).
   // Observes every conv input (for activation-scale calibration at export).
   using ConvObserver = std::function<void(size_t layer, const torch::Tensor& input)>;
   void set_observer(ConvObserver observer) { observer_ = std::move(observer); }
@@ -70,11 +74,14 @@ class CodecNetImpl : public torch::nn::Module {
   // Only fields that do not change the layers (gains, iteration count).
   void replace_config(ArchConfig config);
   torch::Tensor conv(const Weights& w, size_t layer, const torch::Tensor& x) const;
+  // `active` (or undefined: all): N x 1 x H/16 x W/16, 1 where the state is
+  // updated (freeze_stopped).
   torch::Tensor cell(const Weights& w, const CellLayers& layers, const torch::Tensor& x,
-                     RecurrentState& state, size_t slot) const;
+                     RecurrentState& state, size_t slot, const torch::Tensor& active) const;
   torch::Tensor encode(const Weights& w, const torch::Tensor& residual, RecurrentState& state,
-                       Binarization binarization) const;
-  torch::Tensor decode(const Weights& w, const torch::Tensor& bits, RecurrentState& state) const;
+                       Binarization binarization, const torch::Tensor& active) const;
+  torch::Tensor decode(const Weights& w, const torch::Tensor& bits, RecurrentState& state,
+                       const torch::Tensor& active) const;
 
   ArchConfig config_;
   std::vector<LayerSpec> specs_;

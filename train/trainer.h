@@ -40,6 +40,8 @@ struct TrainOptions {
   bool ssim_weighted = true;             // SSIM-weighted L1 (else plain L1)
   bool relative_iterations = false;      // weight each iteration's loss by 1 / its size
   bool residual_gains = false;           // give a network without gains the measured ones
+  bool freeze_stopped = false;           // stopped tiles keep their state (architecture.h); also
+                                         // on a resumed network, which keeps it once set
   int extend_iterations = 0;             // raise a resumed network's (and teacher's) maximum
                                          // iteration count to this (0: keep)
   int64_t validate_every = 500;

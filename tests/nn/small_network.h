@@ -44,8 +44,12 @@ struct LoopResult {
   std::vector<float> x_hat;
 };
 
-// Closed loop: encode the residual, mask every third code position from
-// iteration 1 on (tiles that stopped), decode, accumulate.
+// Whether code position p codes in iteration `it` in run_loop: every third
+// position stops after the first iteration.
+inline bool codes_in(size_t p, int it) { return it == 0 || p % 3 != 0; }
+
+// Closed loop: encode the residual, mask the stopped positions' bits,
+// decode, accumulate.
 inline LoopResult run_loop(const RuntimeNetwork& net, const std::vector<float>& x, int height, int width,
                            int iterations) {
   EncoderState enc(net, height, width);
@@ -57,11 +61,12 @@ inline LoopResult run_loop(const RuntimeNetwork& net, const std::vector<float>& 
   for (int it = 0; it < iterations; ++it) {
     for (size_t i = 0; i < x.size(); ++i) residual[i] = x[i] - result.x_hat[i];
     std::vector<int8_t> bits(codes);
-    enc.step(residual.data(), bits.data());
     const size_t plane = codes / net.config().code_channels;
-    if (it > 0)
-      for (size_t i = 0; i < codes; ++i)
-        if ((i % plane) % 3 == 0) bits[i] = 0;
+    std::vector<uint8_t> coding(plane);
+    for (size_t p = 0; p < plane; ++p) coding[p] = codes_in(p, it);
+    enc.step(residual.data(), bits.data(), nullptr, coding.data());
+    for (size_t i = 0; i < codes; ++i)
+      if (!coding[i % plane]) bits[i] = 0;
     dec.step(bits.data(), result.x_hat.data());
     result.bits.push_back(bits);
   }

@@ -54,10 +54,11 @@ std::vector<float> reference_conv(const LayerSpec& spec, const QuantLayer& layer
   return out;
 }
 
-// Runs PackedConv on NCHW input; returns NCHW output.
+// Runs PackedConv on NCHW input, each row whole or in three spans (one of
+// a single pixel); returns NCHW output.
 template <class T>
-std::vector<float> packed_conv(const PackedConv& conv, const std::vector<float>& x, int h, int w,
-                               int border) {
+std::vector<float> packed_conv(const PackedConv& conv, const std::vector<float>& x, int h, int w, int border,
+                               bool in_spans = false) {
   PaddedTensor<T> in;
   in.reset(h, w, conv.in_channels(), border);
   const size_t plane = static_cast<size_t>(h) * w;
@@ -67,8 +68,13 @@ std::vector<float> packed_conv(const PackedConv& conv, const std::vector<float>&
   const int oh = conv.out_size(h), ow = conv.out_size(w), oc = conv.out_channels();
   std::vector<float> row(static_cast<size_t>(ow) * oc), out(static_cast<size_t>(oc) * oh * ow);
   std::vector<int32_t> scratch;
+  const int cut = ow / 3, cuts[] = {0, cut, std::min(cut + 1, ow), ow};
   for (int y = 0; y < oh; ++y) {
-    conv.run_row(in, y, row.data(), scratch);
+    if (!in_spans) conv.run_row(in, y, row.data(), scratch);
+    for (int k = 0; in_spans && k < 3; ++k) {
+      if (cuts[k] < cuts[k + 1])
+        conv.run_span(in, y, cuts[k], cuts[k + 1], row.data() + cuts[k] * oc, scratch);
+    }
     for (int xx = 0; xx < ow; ++xx)
       for (int o = 0; o < oc; ++o) out[(static_cast<size_t>(o) * oh + y) * ow + xx] = row[xx * oc + o];
   }
@@ -117,9 +123,10 @@ TEST_P(KernelTest, BinaryConvIsBitExact) {
     PackedConv conv(spec, layer);
     std::vector<float> x = random_input(static_cast<size_t>(s.in) * s.height * s.width, ++seed, 1.0f);
     std::vector<float> expected = reference_conv(spec, layer, x, s.height, s.width);
-    // A wider border than needed must not change anything.
+    // A wider border than needed, or a row computed in spans, must not
+    // change anything.
     for (int border : {s.kernel / 2, 2}) {
-      std::vector<float> got = packed_conv<int8_t>(conv, x, s.height, s.width, border);
+      std::vector<float> got = packed_conv<int8_t>(conv, x, s.height, s.width, border, border == 2);
       ASSERT_EQ(got.size(), expected.size());
       for (size_t i = 0; i < got.size(); ++i)
         ASSERT_EQ(got[i], expected[i]) << isa_name(GetParam()) << " in " << s.in << " out " << s.out << " k"
@@ -181,6 +188,7 @@ TEST(FloatConv, MatchesTheDequantizedWeights) {
             }
         EXPECT_NEAR(got[(o * 4 + y) * 5 + xx], sum, 1e-5);
       }
+  EXPECT_EQ(packed_conv<float>(conv, x, 7, 9, 1, /*in_spans=*/true), got);
 }
 
 TEST(Quantize, RoundsHalfAwayFromZeroAndClamps) {

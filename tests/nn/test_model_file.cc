@@ -90,6 +90,15 @@ TEST(ModelFile, ReconstructionFieldsRoundTripAsVersion2) {
   std::vector<uint8_t> one_shot_bytes = serialize_qcm(one_shot);
   EXPECT_EQ(one_shot_bytes[4], 2);
   EXPECT_TRUE(parse_qcm(one_shot_bytes.data(), one_shot_bytes.size(), "m.qcm").config.one_shot);
+
+  QcmModel frozen = plain;
+  frozen.config.freeze_stopped = true;
+  std::vector<uint8_t> frozen_bytes = serialize_qcm(frozen);
+  EXPECT_EQ(frozen_bytes[4], 2);
+  const ArchConfig frozen_back = parse_qcm(frozen_bytes.data(), frozen_bytes.size(), "m.qcm").config;
+  EXPECT_TRUE(frozen_back.freeze_stopped);
+  EXPECT_FALSE(frozen_back.one_shot);
+  EXPECT_NE(frozen_back.describe(), plain.config.describe());
 }
 
 TEST(ModelFile, EveryTruncationIsRejected) {

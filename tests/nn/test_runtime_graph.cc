@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "base/error.h"
+#include "nn/coding_positions.h"
 #include "nn/cpu_dispatch.h"
 #include "nn/random_model.h"
 #include "nn/runtime_graph.h"
@@ -14,34 +15,36 @@ namespace {
 constexpr int kHeight = 48, kWidth = 32;
 
 TEST(RuntimeGraph, SameBitsForEveryIsaAndThreadCount) {
-  for (CellType cell : {CellType::kGru, CellType::kLstm}) {
-    QcmModel model = random_qcm_model(small_config(cell, 1), 2, 21);
-    std::vector<float> x = test_image(kHeight, kWidth, 5);
-    LoopResult first;
-    bool have_first = false;
-    for (Isa isa : supported_isas()) {
-      force_isa(isa);
-      for (int threads : {1, 2, 3}) {
-        RuntimeNetwork net(model, {threads, ActivationMode::kInt8});
-        LoopResult r = run_loop(net, x, kHeight, kWidth, 3);
-        if (!have_first) {
-          first = r;
-          have_first = true;
-          continue;
+  for (CellType cell : {CellType::kGru, CellType::kLstm})
+    for (bool freeze : {false, true}) {
+      QcmModel model = random_qcm_model(small_config(cell, 1), 2, 21);
+      model.config.freeze_stopped = freeze;
+      std::vector<float> x = test_image(kHeight, kWidth, 5);
+      LoopResult first;
+      bool have_first = false;
+      for (Isa isa : supported_isas()) {
+        force_isa(isa);
+        for (int threads : {1, 2, 3}) {
+          RuntimeNetwork net(model, {threads, ActivationMode::kInt8});
+          LoopResult r = run_loop(net, x, kHeight, kWidth, 3);
+          if (!have_first) {
+            first = r;
+            have_first = true;
+            continue;
+          }
+          EXPECT_EQ(r.bits, first.bits) << isa_name(isa) << " threads " << threads;
+          EXPECT_EQ(r.x_hat, first.x_hat) << isa_name(isa) << " threads " << threads;
         }
-        EXPECT_EQ(r.bits, first.bits) << isa_name(isa) << " threads " << threads;
-        EXPECT_EQ(r.x_hat, first.x_hat) << isa_name(isa) << " threads " << threads;
       }
+      force_isa(supported_isas().back());
+      // The loop actually codes: bits vary, and the reconstruction is finite
+      // and moves towards the image.
+      int plus = 0;
+      for (int8_t b : first.bits[0]) plus += b == 1;
+      EXPECT_GT(plus, 0);
+      EXPECT_LT(plus, static_cast<int>(first.bits[0].size()));
+      for (float v : first.x_hat) ASSERT_TRUE(std::isfinite(v));
     }
-    force_isa(supported_isas().back());
-    // The loop actually codes: bits vary, and the reconstruction is finite
-    // and moves towards the image.
-    int plus = 0;
-    for (int8_t b : first.bits[0]) plus += b == 1;
-    EXPECT_GT(plus, 0);
-    EXPECT_LT(plus, static_cast<int>(first.bits[0].size()));
-    for (float v : first.x_hat) ASSERT_TRUE(std::isfinite(v));
-  }
 }
 
 TEST(RuntimeGraph, FloatModeIsThreadIndependentToo) {
@@ -70,6 +73,67 @@ TEST(RuntimeGraph, PrimingAndMaskingChangeTheOutput) {
   d0.step(zeros.data(), out0.data());
   d1.step(minus.data(), out1.data());
   EXPECT_NE(out0, out1);
+}
+
+// freeze_stopped: a position whose bits are masked keeps its pixels (and
+// state); while every position codes, the network computes what it computes
+// without the flag.
+TEST(RuntimeGraph, FreezeStoppedKeepsTheStoppedTilesPixels) {
+  for (CellType cell : {CellType::kGru, CellType::kLstm}) {
+    QcmModel plain = random_qcm_model(small_config(cell, 0), 2, 31);
+    QcmModel frozen = plain;
+    frozen.config.freeze_stopped = true;
+    RuntimeNetwork a(plain), b(frozen);
+    std::vector<float> x = test_image(kHeight, kWidth, 8);
+    const LoopResult a1 = run_loop(a, x, kHeight, kWidth, 1), b1 = run_loop(b, x, kHeight, kWidth, 1);
+    EXPECT_EQ(a1.bits, b1.bits);
+    EXPECT_EQ(a1.x_hat, b1.x_hat);
+    const LoopResult a3 = run_loop(a, x, kHeight, kWidth, 3), b3 = run_loop(b, x, kHeight, kWidth, 3);
+    const int cols = kWidth / 16;
+    int stopped_moved_plain = 0, stopped_moved_frozen = 0, coding_moved_frozen = 0;
+    for (int c = 0; c < 3; ++c)
+      for (int y = 0; y < kHeight; ++y)
+        for (int i = 0; i < kWidth; ++i) {
+          const size_t at = (static_cast<size_t>(c) * kHeight + y) * kWidth + i;
+          const bool coding = codes_in(static_cast<size_t>(y / 16) * cols + i / 16, 1);
+          if (coding) {
+            coding_moved_frozen += b3.x_hat[at] != b1.x_hat[at];
+          } else {
+            stopped_moved_plain += a3.x_hat[at] != a1.x_hat[at];
+            stopped_moved_frozen += b3.x_hat[at] != b1.x_hat[at];
+          }
+        }
+    EXPECT_EQ(stopped_moved_frozen, 0);
+    EXPECT_GT(stopped_moved_plain, 0) << "without the flag, zero bits still update";
+    EXPECT_GT(coding_moved_frozen, 0);
+  }
+}
+
+TEST(CodingPositions, SpansFollowTheCodeGridAtEveryScale) {
+  const uint8_t coding[] = {1, 1, 0, 1,  //
+                            0, 0, 0, 0};
+  CodingPositions positions(coding, 2, 4);
+  std::vector<PixelSpan> spans;
+  auto pairs = [&] {
+    std::vector<std::pair<int, int>> out;
+    for (const PixelSpan& s : spans) out.emplace_back(s.begin, s.end);
+    return out;
+  };
+  positions.spans(0, 2, 4, spans);
+  EXPECT_EQ(pairs(), (std::vector<std::pair<int, int>>{{0, 2}, {3, 4}}));
+  positions.spans(3, 8, 16, spans);  // 4x finer: row 3 lies above code row 0
+  EXPECT_EQ(pairs(), (std::vector<std::pair<int, int>>{{0, 8}, {12, 16}}));
+  positions.spans(4, 8, 16, spans);
+  EXPECT_TRUE(spans.empty());
+  EXPECT_THROW(positions.spans(0, 8, 12, spans), Error) << "not a multiple of the grid";
+  row_spans(nullptr, 5, 8, 16, spans);
+  EXPECT_EQ(pairs(), (std::vector<std::pair<int, int>>{{0, 16}}));
+
+  // From masked bits, two channels: a coding position is +-1 in both.
+  const int8_t bits[] = {1,  -1, 0, 1,  0, 0, 0, 0,  //
+                         -1, 1,  0, -1, 0, 0, 0, 0};
+  CodingPositions::from_bits(bits, 2, 2, 4).spans(0, 2, 4, spans);
+  EXPECT_EQ(pairs(), (std::vector<std::pair<int, int>>{{0, 2}, {3, 4}}));
 }
 
 TEST(RuntimeGraph, RejectsBadSizesAndBits) {

@@ -244,12 +244,15 @@ TEST(MixedPrecision, AutoPicksBf16OnlyWhereTheCpuHasIt) {
 }
 
 // The exported binary network on the runtime kernels (float activations)
-// reproduces the training model with the same binary weights.
-void expect_runtime_graph_matches_training_model(bool one_shot, const std::vector<float>& residual_gains) {
+// reproduces the training model with the same binary weights, with every
+// third code position stopped after the first iteration.
+void expect_runtime_graph_matches_training_model(bool one_shot, const std::vector<float>& residual_gains,
+                                                 bool freeze_stopped = false) {
   torch::manual_seed(3);
   ArchConfig config = tiny_config();
   config.one_shot = one_shot;
   config.residual_gains = residual_gains;
+  config.freeze_stopped = freeze_stopped;
   CodecNet model(config);
   model->set_bases(layer_index(model->specs(), "enc.conv"), 2);
   model->eval();
@@ -261,10 +264,17 @@ void expect_runtime_graph_matches_training_model(bool one_shot, const std::vecto
   }
   const int h = 32, w = 48, iterations = 3;
   auto x = torch::rand({1, 3, h, w}) - 0.5;
+  const int positions = (h / 16) * (w / 16);
+  auto coding = [](int p, int i) { return i == 0 || p % 3 != 0; };
+  std::vector<torch::Tensor> keep(iterations);
+  for (int i = 0; i < iterations; ++i) {
+    keep[i] = torch::zeros({1, 1, h / 16, w / 16});
+    for (int p = 0; p < positions; ++p) keep[i].view(-1)[p] = coding(p, i) ? 1.0 : 0.0;
+  }
   CodecNetImpl::Result expected;
   {
     torch::NoGradGuard no_grad;
-    expected = model->forward(x, iterations, {}, Binarization::kDeterministic);
+    expected = model->forward(x, iterations, keep, Binarization::kDeterministic);
   }
   QcmModel qcm = to_qcm(model, std::vector<float>(model->specs().size(), 1.0f));
   RuntimeNetwork net(qcm, RuntimeOptions{1, ActivationMode::kFloat});
@@ -272,10 +282,15 @@ void expect_runtime_graph_matches_training_model(bool one_shot, const std::vecto
   DecoderState dec(net, h, w);
   std::vector<float> planes(x.data_ptr<float>(), x.data_ptr<float>() + x.numel());
   std::vector<float> x_hat(planes.size(), 0.0f), residual(planes.size());
-  std::vector<int8_t> bits(8 * (h / 16) * (w / 16));
+  std::vector<int8_t> bits(8 * positions);
+  std::vector<uint8_t> coding_now(positions);
   for (int i = 0; i < iterations; ++i) {
     for (size_t p = 0; p < planes.size(); ++p) residual[p] = planes[p] - x_hat[p];
-    enc.step(residual.data(), bits.data());
+    for (int p = 0; p < positions; ++p) coding_now[p] = coding(p, i);
+    enc.step(residual.data(), bits.data(), nullptr, coding_now.data());
+    for (size_t b = 0; b < bits.size(); ++b) {
+      if (!coding_now[b % positions]) bits[b] = 0;
+    }
     dec.step(bits.data(), x_hat.data());
     auto ref = expected.reconstructions[i].contiguous();
     double worst = 0;
@@ -291,6 +306,11 @@ void expect_runtime_graph_matches_training_model(bool one_shot, const std::vecto
 
 TEST(TrainModel, RuntimeGraphMatchesTheTrainingModel) {
   expect_runtime_graph_matches_training_model(false, {});
+}
+
+TEST(TrainModel, RuntimeGraphMatchesTheTrainingModelFreezingStoppedTiles) {
+  expect_runtime_graph_matches_training_model(false, {1.0f, 3.0f, 5.5f, 8.0f}, true);
+  expect_runtime_graph_matches_training_model(true, {}, true);
 }
 
 TEST(TrainModel, RuntimeGraphMatchesTheTrainingModelWithResidualGains) {
@@ -356,6 +376,8 @@ void expect_resume_continues_exactly(const std::function<void(TrainOptions&)>& c
   EXPECT_EQ(a->config().one_shot, o.arch.one_shot);
   EXPECT_EQ(b->config().one_shot, o.arch.one_shot);
   EXPECT_EQ(a->config().residual_gains.empty(), !o.residual_gains);
+  EXPECT_EQ(a->config().freeze_stopped, o.freeze_stopped);
+  EXPECT_EQ(b->config().freeze_stopped, o.freeze_stopped);
   for (size_t i = 0; i < a->specs().size(); ++i) EXPECT_EQ(a->bases(i), b->bases(i));
   auto pa = a->named_parameters(), pb = b->named_parameters();
   ASSERT_EQ(pa.size(), pb.size());
@@ -501,6 +523,7 @@ TEST(Trainer, ResumeContinuesExactlyWithEveryBinaryPhaseOption) {
     o.relative_iterations = true;
     o.allocation_masks = 0.5;
     o.residual_gains = true;
+    o.freeze_stopped = true;
   });
 }
 

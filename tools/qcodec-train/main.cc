@@ -84,6 +84,9 @@ int main(int argc, char** argv) {
   train->add_flag("--residual-gains", t.residual_gains,
                   "Give a network without residual gains ones measured on training crops "
                   "(each iteration's residual scaled to the image's size)");
+  train->add_flag("--freeze-stopped", t.freeze_stopped,
+                  "Tiles that code no bits in an iteration keep their state and pixels, so the "
+                  "runtime can skip them (also on --resume: fine-tunes a network to it)");
   train->add_option("--extend-iterations", t.extend_iterations,
                     "With --resume: raise the network's maximum iteration count to this (new "
                     "iterations repeat the last residual gain)");

@@ -1,0 +1,44 @@
+#include "nn/coding_positions.h"
+
+#include <string>
+
+#include "base/error.h"
+
+namespace qc {
+
+CodingPositions::CodingPositions(const uint8_t* coding, int rows, int cols)
+    : rows_(rows), cols_(cols), coding_(coding, coding + static_cast<size_t>(rows) * cols) {}
+
+CodingPositions CodingPositions::from_bits(const int8_t* bits, int channels, int rows, int cols) {
+  const size_t plane = static_cast<size_t>(rows) * cols;
+  std::vector<uint8_t> coding(plane, 0);
+  for (int c = 0; c < channels; ++c)
+    for (size_t p = 0; p < plane; ++p) coding[p] |= bits[c * plane + p] != 0;
+  return CodingPositions(coding.data(), rows, cols);
+}
+
+void CodingPositions::spans(int y, int height, int width, std::vector<PixelSpan>& spans) const {
+  if (height % rows_ || width % cols_ || height / rows_ != width / cols_)
+    throw Error("coding positions: a " + std::to_string(width) + "x" + std::to_string(height) +
+                " layer is not a multiple of the " + std::to_string(cols_) + "x" + std::to_string(rows_) +
+                " code grid");
+  const int scale = height / rows_;
+  const uint8_t* row = coding_.data() + static_cast<size_t>(y / scale) * cols_;
+  spans.clear();
+  for (int x = 0; x < cols_;) {
+    if (!row[x]) {
+      ++x;
+      continue;
+    }
+    const int begin = x;
+    while (x < cols_ && row[x]) ++x;
+    spans.push_back({begin * scale, x * scale});
+  }
+}
+
+void row_spans(const CodingPositions* coding, int y, int height, int width, std::vector<PixelSpan>& spans) {
+  if (coding) return coding->spans(y, height, width, spans);
+  spans.assign(1, PixelSpan{0, width});
+}
+
+}  // namespace qc
