@@ -19,7 +19,6 @@ class CodingPositions {
   // position has +-1 in every channel, a masked one 0.
   static CodingPositions from_bits(const int8_t* bits, int channels, int rows, int cols);
 
-  int rows() const { return rows_; }
   // The spans of coding pixels in row y of a layer of height x width, a
   // whole multiple of the code grid; appended to `spans` (cleared first).
   void spans(int y, int height, int width, std::vector<PixelSpan>& spans) const;
