@@ -40,8 +40,10 @@ class CodingLoop {
   void decode_step(const CodeStack& codes, const std::vector<uint8_t>& position_counts);
 
  private:
-  void mask(const std::vector<uint8_t>& position_counts);
-  void decode_masked(const std::vector<uint8_t>& position_counts);
+  // Marks the positions whose count reaches past this iteration.
+  void mark_coding(const std::vector<uint8_t>& position_counts);
+  void mask();  // zeroes the bits of the positions not marked
+  void decode_masked();
 
   int rows_, cols_, channels_;
   int iteration_ = 0;

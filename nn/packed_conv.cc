@@ -43,6 +43,8 @@ QC_VECTOR_CLONES void epilogue(const int32_t* selected, int stride, const int32_
       return epilogue_pixels<3>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
     case 4:
       return epilogue_pixels<4>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    case 5:
+      return epilogue_pixels<5>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
     default:
       return epilogue_pixels<0>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
   }

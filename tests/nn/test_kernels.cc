@@ -96,8 +96,9 @@ const Shape kShapes[] = {
     {13, 7, 3, 2, 1, 1, 1},    // a single pixel
     {8, 96, 3, 1, 1, 13, 29},  // every pixel-tile tail
     {128, 384, 3, 2, 1, 6, 26},
-    {16, 24, 3, 1, 4, 7, 11},  // four bases: the last unrolled epilogue
-    {16, 24, 3, 1, 5, 7, 11},  // five bases: the epilogue's general case
+    {16, 24, 3, 1, 4, 7, 11},  // four bases
+    {16, 24, 3, 1, 5, 7, 11},  // five bases: the last unrolled epilogue
+    {16, 24, 3, 1, 6, 7, 11},  // six bases: the epilogue's general case
     // Shapes for the AMX path's tiles of 16 and 32 pixels and its chunks of 64
     // input bytes per kernel row:
     {32, 40, 3, 1, 2, 5, 70},   // 2 chunks (96 bytes), 5 blocks, pixel tiles of 32 and 16, 6 left
