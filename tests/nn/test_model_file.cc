@@ -8,26 +8,13 @@
 #include "nn/default_model.h"
 #include "nn/model_file.h"
 #include "nn/random_model.h"
+#include "tests/nn/small_network.h"
 
 namespace qc {
 namespace {
 
-ArchConfig small_config() {
-  ArchConfig c;
-  c.enc_conv = 8;
-  c.enc_cells[0] = 8;
-  c.enc_cells[1] = 12;
-  c.enc_cells[2] = 16;
-  c.code_channels = 8;
-  c.dec_conv = 16;
-  c.dec_cells[0] = 16;
-  c.dec_cells[1] = 12;
-  c.dec_cells[2] = 8;
-  c.dec_cells[3] = 8;
-  c.cell = CellType::kLstm;
-  c.priming = 2;
-  return c;
-}
+// The shared small network, with LSTM cells and priming so that every config field is written.
+ArchConfig lstm_config() { return small_config(CellType::kLstm, 2); }
 
 std::string error_of(const std::vector<uint8_t>& bytes) {
   try {
@@ -53,7 +40,7 @@ TEST(PackSignRows, SetsBitsOfPositiveValuesLsbFirst) {
 }
 
 TEST(ModelFile, RoundTripKeepsEverything) {
-  QcmModel model = random_qcm_model(small_config(), 2, 7);
+  QcmModel model = random_qcm_model(lstm_config(), 2, 7);
   std::vector<uint8_t> bytes = serialize_qcm(model);
   QcmModel back = parse_qcm(bytes.data(), bytes.size(), "m.qcm");
   EXPECT_EQ(back.config.describe(), model.config.describe());
@@ -68,11 +55,11 @@ TEST(ModelFile, RoundTripKeepsEverything) {
   }
   EXPECT_EQ(serialize_qcm(back), bytes);
   EXPECT_EQ(qcm_fingerprint(bytes), qcm_fingerprint(serialize_qcm(back)));
-  EXPECT_NE(qcm_fingerprint(bytes), qcm_fingerprint(serialize_qcm(random_qcm_model(small_config(), 2, 8))));
+  EXPECT_NE(qcm_fingerprint(bytes), qcm_fingerprint(serialize_qcm(random_qcm_model(lstm_config(), 2, 8))));
 }
 
 TEST(ModelFile, ReconstructionFieldsRoundTripAsVersion2) {
-  QcmModel plain = random_qcm_model(small_config(), 1, 5);
+  QcmModel plain = random_qcm_model(lstm_config(), 1, 5);
   QcmModel gained = plain;
   for (int i = 0; i < gained.config.iterations; ++i) gained.config.residual_gains.push_back(1.0f + 0.5f * i);
   std::vector<uint8_t> plain_bytes = serialize_qcm(plain), gained_bytes = serialize_qcm(gained);
@@ -102,7 +89,7 @@ TEST(ModelFile, ReconstructionFieldsRoundTripAsVersion2) {
 }
 
 TEST(ModelFile, EveryTruncationIsRejected) {
-  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(small_config(), 1, 3));
+  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(lstm_config(), 1, 3));
   for (size_t n = 0; n < bytes.size(); ++n) {
     std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + n);
     EXPECT_NE(error_of(cut), "") << n;
@@ -110,7 +97,7 @@ TEST(ModelFile, EveryTruncationIsRejected) {
 }
 
 TEST(ModelFile, EveryFlippedByteIsRejected) {
-  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(small_config(), 1, 4));
+  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(lstm_config(), 1, 4));
   for (size_t i = 0; i < bytes.size(); ++i) {
     std::vector<uint8_t> bad = bytes;
     bad[i] ^= 0x41;
@@ -120,7 +107,7 @@ TEST(ModelFile, EveryFlippedByteIsRejected) {
 }
 
 TEST(ModelFile, ErrorsSayWhatIsWrong) {
-  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(small_config(), 1, 5));
+  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(lstm_config(), 1, 5));
   EXPECT_EQ(error_of({'P', 'N', 'G'}), "m.qcm: not a qcodec model (.qcm) file");
   std::vector<uint8_t> bad = bytes;
   bad[4] = 9;
@@ -136,7 +123,7 @@ TEST(ModelFile, ErrorsSayWhatIsWrong) {
 }
 
 TEST(ModelFile, SerializeRefusesShapesThatDisagreeWithTheConfig) {
-  QcmModel model = random_qcm_model(small_config(), 1, 6);
+  QcmModel model = random_qcm_model(lstm_config(), 1, 6);
   QcmModel bad = model;
   bad.layers[3].bits.pop_back();
   EXPECT_THROW(serialize_qcm(bad), Error);
@@ -155,7 +142,7 @@ TEST(ModelFile, SerializeRefusesShapesThatDisagreeWithTheConfig) {
 }
 
 TEST(ModelFile, LoadsFromDisk) {
-  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(small_config(), 1, 9));
+  std::vector<uint8_t> bytes = serialize_qcm(random_qcm_model(lstm_config(), 1, 9));
   std::string path = testing::TempDir() + "qc_model_file_test.qcm";
   write_file_atomic(path, bytes, Overwrite::kAllow);
   EXPECT_EQ(serialize_qcm(load_qcm_file(path)), bytes);
