@@ -8,12 +8,13 @@
 // the context model's ideal cost of the iteration's bits.
 //
 // One round flips, at every coded position, its r-th least confident bit
-// (smallest |binarizer output|). Positions of one colour of a 3x3 colouring
-// of the code grid are tried together in one decoder step, and a flip is kept
-// when the error of the 3x3 blocks around its position plus lambda times the
-// flipped bit's own cost change falls. The kept flips of all nine colours are
-// then run together, and the round stands only if the whole iteration's
-// objective falls, so the bits sent never score worse than the network's.
+// (smallest |binarizer output|). Positions of one colour of a colouring of
+// the code grid (SearchLevel::colouring, 2x2 at every level) are tried
+// together in one decoder step, and a flip is kept when the error of the 3x3
+// blocks around its position plus lambda times the flipped bit's own cost
+// change falls. The kept flips of all colours are then run together, and the
+// round stands only if the whole iteration's objective falls, so the bits
+// sent never score worse than the network's.
 #pragma once
 #include <cstdint>
 #include <functional>
