@@ -50,7 +50,7 @@ LastIterationCost iteration_rate(const CodeStack& coded, const TileMap& map, int
 
 SearchLevel search_level(int effort) {
   // Measured on six Kodak images at 0.125-1 bpp (docs/EFFORT.md).
-  static constexpr SearchLevel kLevels[kMaxEffort] = {{0, 2, 0}, {2, 2, 0.1}, {4, 2, 0.25}, {8, 2, 0}};
+  static constexpr SearchLevel kLevels[kMaxEffort] = {{0, 2, 0, false}, {4, 2, 0.25, true}, {8, 2, 0.25, true}};
   return kLevels[std::clamp(effort, 1, kMaxEffort) - 1];
 }
 
@@ -62,8 +62,13 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& va
   const size_t positions = static_cast<size_t>(rows) * cols;
   // Masked positions read 0 in every channel.
   const size_t coded = positions - std::count(signs.begin(), signs.begin() + positions, 0);
+  auto may_flip = [&](size_t p) {
+    return signs[p] != 0 && (!setup.level.last_iteration_only || setup.last_iteration(p));
+  };
+  size_t flippable = 0;
+  for (size_t p = 0; p < positions; ++p) flippable += may_flip(p);
   SearchOutcome outcome;
-  if (coded == 0 || coded < setup.level.min_share * positions) {
+  if (flippable == 0 || coded < setup.level.min_share * positions) {
     decoder.step(signs.data(), x_hat.data());
     return outcome;
   }
@@ -74,11 +79,11 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& va
   double best_objective = best.total + setup.lambda * rate.bits;
   outcome.network_objective = best_objective;
 
-  // Each coded position's channels, least confident first (masked
+  // Each flippable position's channels, least confident first (masked
   // positions are never flipped).
   std::vector<std::vector<uint8_t>> order(positions);
   for (size_t p = 0; p < positions; ++p) {
-    if (signs[p] == 0) continue;
+    if (!may_flip(p)) continue;
     order[p].resize(code_channels);
     std::iota(order[p].begin(), order[p].end(), 0);
     std::stable_sort(order[p].begin(), order[p].end(), [&](int a, int b) {

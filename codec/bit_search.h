@@ -4,17 +4,20 @@
 // and the decoder are unchanged.
 //
 // The objective of an iteration is D + lambda * R: D the SSIM error of the
-// reconstruction (1 - SSIM of each 16x16 block, times its pixels, summed), R
-// the context model's ideal cost of the iteration's bits.
+// reconstruction (1 - SSIM of each 16x16 block, times its pixels, summed;
+// the encoder measures it on R, G and B, TilePlanes::kRgb), R the context
+// model's ideal cost of the iteration's bits.
 //
-// One round flips, at every coded position, its r-th least confident bit
-// (smallest |binarizer output|). Positions of one colour of a colouring of
-// the code grid (SearchLevel::colouring, 2x2 at every level) are tried
-// together in one decoder step, and a flip is kept when the error of the 3x3
-// blocks around its position plus lambda times the flipped bit's own cost
-// change falls. The kept flips of all colours are then run together, and the
-// round stands only if the whole iteration's objective falls, so the bits
-// sent never score worse than the network's.
+// One round flips, at every coded position (at levels confined to last
+// iterations: every position whose tile stops after this iteration), its
+// r-th least confident bit (smallest |binarizer output|). Positions of one
+// colour of a colouring of the code grid (SearchLevel::colouring, 2x2 at
+// every level) are tried together in one decoder step, and a flip is kept
+// when the error of the 3x3 blocks around its position plus lambda times
+// the flipped bit's own cost change falls. The kept flips of all colours
+// are then run together, and the round stands only if the whole
+// iteration's objective falls, so the bits sent never score worse than the
+// network's.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -29,16 +32,20 @@ namespace qc {
 // How hard an effort level searches: rounds per iteration (0 at effort 1:
 // no search); the side of the colouring (positions tried together are
 // `colouring` blocks apart, so a round takes colouring^2 decoder steps);
-// and the share of code positions an iteration must still code to be
-// searched at all (a trial costs a whole-image decoder step however few
-// positions it tries, so sparse late iterations pay least per step).
+// the share of code positions an iteration must still code to be searched
+// at all (a trial costs a whole-image decoder step however few positions
+// it tries, so sparse late iterations pay least per step); and whether
+// only positions coding their tile's last iteration may flip (no later
+// iteration of that tile then codes the residual of a disturbed bit, which
+// the network was not trained on).
 struct SearchLevel {
   int rounds = 0;
   int colouring = 2;
   double min_share = 0;
+  bool last_iteration_only = false;
 };
 SearchLevel search_level(int effort);
-constexpr int kMaxEffort = 4;
+constexpr int kMaxEffort = 3;  // more rounds, or every iteration, measured no better (docs/EFFORT.md)
 
 struct SearchSetup {
   const TileSsim& quality;  // against the image, with 16-pixel tiles: one per code position
@@ -47,6 +54,9 @@ struct SearchSetup {
   // The cost of this iteration's bits (-1/+1, 0 where masked) after the
   // iterations already coded.
   std::function<LastIterationCost(const std::vector<int8_t>& signs)> rate;
+  // Whether this iteration is the last one code position p's tile codes
+  // (read only at levels with last_iteration_only).
+  std::function<bool(size_t p)> last_iteration = nullptr;
 };
 
 // SearchSetup::rate for iteration `iteration` of a pass whose earlier
@@ -55,7 +65,7 @@ LastIterationCost iteration_rate(const CodeStack& coded, const TileMap& map, int
                                  const std::vector<int8_t>& signs);
 
 struct SearchOutcome {
-  bool searched = false;         // false: too few positions coded (SearchLevel::min_share)
+  bool searched = false;         // false: too few positions coded (SearchLevel::min_share) or none may flip
   double network_objective = 0;  // D + lambda * R with the bits the network proposed
   double chosen_objective = 0;   // with the bits sent
   int flips = 0;                 // bits sent flipped

@@ -21,9 +21,6 @@ namespace {
 constexpr int kMaxRatePasses = 8;
 constexpr double kRateLow = 0.95, kRateHigh = 1.01;  // accepted size / target
 constexpr int kQualityPasses = 7;
-// How much the bit search grows a file (measured on Kodak with the 3x3
-// search of session 9: 0.3-1% for one round, 0.5-1.7% for two).
-constexpr double kSearchGrowthPerRound = 0.008;
 
 class Encoder {
  public:
@@ -148,7 +145,7 @@ class Encoder {
     if (search.rounds > 0) {
       if (!block_quality_) {
         block_quality_.emplace(TileGrid{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride},
-                               x_.data);
+                               x_.data, TilePlanes::kRgb);
       }
       SearchSetup setup{*block_quality_,
                         search,
@@ -157,6 +154,7 @@ class Encoder {
       setup.rate = [&](const std::vector<int8_t>& signs) {
         return iteration_rate(file_.codes, map, iteration, signs);
       };
+      setup.last_iteration = [&](size_t p) { return counts[p] == iteration + 1; };
       choose = [&, setup](std::vector<int8_t>& signs, const std::vector<float>& values, DecoderState& decoder,
                           std::vector<float>& x_hat) {
         search_bits(setup, values, signs, file_.code_channels, decoder, x_hat);
@@ -306,12 +304,9 @@ class Encoder {
   }
 
   // Rate control's first allocation budget (1/256 bits), from the target.
-  // Searched bits are less predictable than the network's: it leaves room
-  // for the growth the search usually brings.
-  double first_budget() {
-    const double growth = 1 + kSearchGrowthPerRound * search_.rounds;
-    return std::max(0.0, target_bytes() * 0.98 / growth - overhead_bytes()) * 8 * 256;
-  }
+  // Searched files need no margin: flips only in last iterations leave a
+  // file's size where the network's bits put it (docs/EFFORT.md).
+  double first_budget() { return std::max(0.0, target_bytes() * 0.98 - overhead_bytes()) * 8 * 256; }
 
   // Container header, checksum, alpha and an all-zero map: the file without codes.
   double overhead_bytes() {

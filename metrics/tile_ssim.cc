@@ -15,13 +15,18 @@ const std::vector<float>& taps() {
   return t;
 }
 
-// Luma in [0, 1] of padded rows [first, last) of planar x.
-void luma_rows(const std::vector<float>& x, const TileGrid& g, int first, int last, float* out) {
-  const size_t plane = static_cast<size_t>(g.padded_width) * g.padded_height;
+// Padded rows [first, last) of planar x, in [0, 1]: luma (plane -1) or one
+// colour plane.
+void plane_rows(const std::vector<float>& x, const TileGrid& g, int plane, int first, int last, float* out) {
+  const size_t size = static_cast<size_t>(g.padded_width) * g.padded_height;
   const size_t begin = static_cast<size_t>(first) * g.padded_width;
   const size_t end = static_cast<size_t>(last) * g.padded_width;
-  for (size_t p = begin; p < end; ++p)
-    out[p - begin] = (x[p] + x[p + plane] + x[p + 2 * plane]) / 3.0f + 0.5f;
+  if (plane < 0) {
+    for (size_t p = begin; p < end; ++p) out[p - begin] = (x[p] + x[p + size] + x[p + 2 * size]) / 3.0f + 0.5f;
+  } else {
+    const float* src = x.data() + plane * size;
+    for (size_t p = begin; p < end; ++p) out[p - begin] = src[p] + 0.5f;
+  }
 }
 
 // Blurs `rows` rows of `width` along x in place, edges replicated. The taps
@@ -80,14 +85,18 @@ std::vector<float> tile_pixel_counts(const TileGrid& grid) {
   return weight;
 }
 
-TileSsim::TileSsim(const TileGrid& grid, const std::vector<float>& x) : grid_(grid) {
+TileSsim::TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes planes) : grid_(grid) {
   const int w = grid.padded_width, h = grid.padded_height;
-  luma_.resize(static_cast<size_t>(w) * h);
-  luma_rows(x, grid, 0, h, luma_.data());
-  std::vector<float> square(luma_.size());
-  for (size_t p = 0; p < luma_.size(); ++p) square[p] = luma_[p] * luma_[p];
-  mean_ = blurred(luma_, h, w);
-  square_mean_ = blurred(std::move(square), h, w);
+  for (int plane : planes == TilePlanes::kLuma ? std::vector<int>{-1} : std::vector<int>{0, 1, 2}) {
+    Reference& r = references_.emplace_back();
+    r.plane = plane;
+    r.values.resize(static_cast<size_t>(w) * h);
+    plane_rows(x, grid, plane, 0, h, r.values.data());
+    std::vector<float> square(r.values.size());
+    for (size_t p = 0; p < r.values.size(); ++p) square[p] = r.values[p] * r.values[p];
+    r.mean = blurred(r.values, h, w);
+    r.square_mean = blurred(std::move(square), h, w);
+  }
 }
 
 std::vector<float> TileSsim::measure(const std::vector<float>& x_hat) const {
@@ -108,35 +117,37 @@ std::vector<float> TileSsim::measure(const std::vector<float>& x_hat) const {
     const int first = std::max(0, y0 - kRadius), last = std::min(h, y1 + kRadius);
     const int rows = last - first;
     const size_t count = static_cast<size_t>(rows) * w;
-    b.resize(count);
-    bb.resize(count);
-    ab.resize(count);
-    luma_rows(x_hat, g, first, last, b.data());
-    const float* a = luma_.data() + static_cast<size_t>(first) * w;
-    for (size_t p = 0; p < count; ++p) {
-      bb[p] = b[p] * b[p];
-      ab[p] = a[p] * b[p];
-    }
-    const size_t out_count = static_cast<size_t>(y1 - y0) * w;
-    for (auto [in, blur] : {std::pair{&b, &mean_b}, {&bb, &mean_bb}, {&ab, &mean_ab}}) {
-      blur_rows(in->data(), rows, w, padded);
-      blur->resize(out_count);
-      // Rows clamp at the band's ends, which are the image's where the halo is cut.
-      blur_columns(in->data(), rows, w, y0 - first, y1 - first, blur->data());
-    }
     std::fill(sum.begin(), sum.end(), 0.0);
     std::fill(pixels.begin(), pixels.end(), 0);
-    for (int y = y0; y < y1; ++y) {
-      const size_t row = static_cast<size_t>(y) * w, band_row = static_cast<size_t>(y - y0) * w;
-      for (int i = 0; i < g.width; ++i) {
-        const float ma = mean_[row + i], mb = mean_b[band_row + i];
-        const float va = square_mean_[row + i] - ma * ma, vb = mean_bb[band_row + i] - mb * mb;
-        const float cov = mean_ab[band_row + i] - ma * mb;
-        value[i] = ((2 * ma * mb + c1) * (2 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+    for (const Reference& r : references_) {
+      b.resize(count);
+      bb.resize(count);
+      ab.resize(count);
+      plane_rows(x_hat, g, r.plane, first, last, b.data());
+      const float* a = r.values.data() + static_cast<size_t>(first) * w;
+      for (size_t p = 0; p < count; ++p) {
+        bb[p] = b[p] * b[p];
+        ab[p] = a[p] * b[p];
       }
-      for (int i = 0; i < g.width; ++i) {
-        sum[i / g.tile_pixels] += value[i];
-        ++pixels[i / g.tile_pixels];
+      const size_t out_count = static_cast<size_t>(y1 - y0) * w;
+      for (auto [in, blur] : {std::pair{&b, &mean_b}, {&bb, &mean_bb}, {&ab, &mean_ab}}) {
+        blur_rows(in->data(), rows, w, padded);
+        blur->resize(out_count);
+        // Rows clamp at the band's ends, which are the image's where the halo is cut.
+        blur_columns(in->data(), rows, w, y0 - first, y1 - first, blur->data());
+      }
+      for (int y = y0; y < y1; ++y) {
+        const size_t row = static_cast<size_t>(y) * w, band_row = static_cast<size_t>(y - y0) * w;
+        for (int i = 0; i < g.width; ++i) {
+          const float ma = r.mean[row + i], mb = mean_b[band_row + i];
+          const float va = r.square_mean[row + i] - ma * ma, vb = mean_bb[band_row + i] - mb * mb;
+          const float cov = mean_ab[band_row + i] - ma * mb;
+          value[i] = ((2 * ma * mb + c1) * (2 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+        }
+        for (int i = 0; i < g.width; ++i) {
+          sum[i / g.tile_pixels] += value[i];
+          ++pixels[i / g.tile_pixels];
+        }
       }
     }
     for (int t = 0; t < tx; ++t) {

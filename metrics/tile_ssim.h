@@ -1,6 +1,7 @@
-// Per-tile quality of a reconstruction: the mean local SSIM (luma, 11x11
-// Gaussian window, sigma 1.5, as in MS-SSIM's first scale) of each tile's
-// pixels inside the real image. Bit allocation equalises or trades it.
+// Per-tile quality of a reconstruction: the mean local SSIM (11x11 Gaussian
+// window, sigma 1.5, as in MS-SSIM's first scale) of each tile's pixels
+// inside the real image, on luma or on each colour plane. Bit allocation
+// equalises or trades the luma one.
 #pragma once
 #include <vector>
 
@@ -18,22 +19,33 @@ struct TileGrid {
 // of its quality in the allocation.
 std::vector<float> tile_pixel_counts(const TileGrid& grid);
 
+// The planes SSIM compares: luma, (R + G + B) / 3; or R, G and B each, their
+// SSIM averaged -- nearer the RGB MS-SSIM the codec is judged by, and blind
+// to no colour error (the encoder's bit search, which could otherwise buy
+// luma with colour).
+enum class TilePlanes { kLuma, kRgb };
+
 // Tile SSIM against one reference image. The encoder measures many
-// reconstructions of the same image, so the reference's luma and its blurred
-// statistics are computed once (three planes the size of the image) and each
-// measurement blurs only the three that depend on the reconstruction.
+// reconstructions of the same image, so the reference's planes and their
+// blurred statistics are computed once (three planes the size of the image
+// per compared plane) and each measurement blurs only the three that depend
+// on the reconstruction.
 class TileSsim {
  public:
   // x: planar 3 x padded_height x padded_width in [-0.5, 0.5].
-  TileSsim(const TileGrid& grid, const std::vector<float>& x);
+  TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes planes = TilePlanes::kLuma);
   // x_hat: like x. Returns tiles_y x tiles_x SSIM values (tiles wholly in
   // the padding get 1).
   std::vector<float> measure(const std::vector<float>& x_hat) const;
   const TileGrid& grid() const { return grid_; }
 
  private:
+  struct Reference {
+    int plane;  // -1: luma, else the colour plane
+    std::vector<float> values, mean, square_mean;  // padded_height x padded_width
+  };
   TileGrid grid_;
-  std::vector<float> luma_, mean_, square_mean_;  // of the reference, padded_height x padded_width
+  std::vector<Reference> references_;
 };
 
 // TileSsim(grid, x).measure(x_hat), for a single measurement.

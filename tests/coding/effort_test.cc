@@ -26,9 +26,14 @@ struct SearchCase {
     setup.rate = [this](const std::vector<int8_t>& signs) {
       return iteration_rate(codes, map, iteration, signs);
     };
+    setup.last_iteration = [this](size_t p) { return counts[p] == iteration + 1; };
     choose = [this](std::vector<int8_t>& signs, const std::vector<float>& values, DecoderState& decoder,
                     std::vector<float>& x_hat) {
+      const std::vector<int8_t> proposed = signs;
       outcomes.push_back(search_bits(setup, values, signs, channels, decoder, x_hat));
+      std::vector<size_t>& changed = flipped_positions.emplace_back();
+      for (size_t b = 0; b < signs.size(); ++b)
+        if (signs[b] != proposed[b]) changed.push_back(b % (static_cast<size_t>(rows) * cols));
     };
   }
   void step(CodingLoop& loop) {
@@ -45,23 +50,24 @@ struct SearchCase {
   const int iterations;
   TileMap map{2, rows, cols, iterations};
   std::vector<uint8_t> counts;
-  const TileSsim quality{{image.width, image.height, x.width, x.height, ArchConfig::kStride}, x.data};
+  const TileSsim quality{{image.width, image.height, x.width, x.height, ArchConfig::kStride}, x.data, TilePlanes::kRgb};
   CodeStack codes;
   SearchSetup setup;
   int iteration = 0;
   std::vector<SearchOutcome> outcomes;
+  std::vector<std::vector<size_t>> flipped_positions;  // per iteration, one entry per bit flipped
   CodingLoop::BitChooser choose;
 };
 
 TEST(Effort, SearchNeverRaisesTheObjectiveAndTheDecoderFollowsIt) {
-  SearchCase c(4, search_level(3));
+  SearchCase c(4, SearchLevel{4, 2, 0.25, false});  // every coded position
   CodingLoop encoder(c.net, c.x.height, c.x.width, true);
   for (int i = 0; i < c.iterations; ++i) c.step(encoder);
 
   ASSERT_EQ(c.outcomes.size(), static_cast<size_t>(c.iterations));
   int flips = 0;
   for (const SearchOutcome& o : c.outcomes) {
-    EXPECT_TRUE(o.searched);  // 12 of 16 positions coded, over every level's min_share
+    EXPECT_TRUE(o.searched);  // 12 of 16 positions coded
     EXPECT_LE(o.chosen_objective, o.network_objective);
     flips += o.flips;
   }
@@ -92,6 +98,23 @@ TEST(Effort, SparseIterationsAreNotSearched) {
   }
   EXPECT_EQ(none.codes.bits, plain_codes.bits);
   EXPECT_EQ(unsearched.reconstruction(), plain.reconstruction());
+}
+
+// Levels confined to last iterations flip bits only where the tile stops:
+// here the first tile after iteration 1, the others after the last.
+TEST(Effort, LastIterationLevelsFlipOnlyWhereTheTileStops) {
+  SearchCase c(3, SearchLevel{8, 2, 0, true});
+  CodingLoop loop(c.net, c.x.height, c.x.width, true);
+  for (int i = 0; i < c.iterations; ++i) c.step(loop);
+  EXPECT_TRUE(c.outcomes[0].searched);
+  EXPECT_FALSE(c.outcomes[1].searched) << "no position stops after iteration 2";
+  EXPECT_TRUE(c.outcomes[2].searched);
+  size_t flips = 0;
+  for (int i = 0; i < c.iterations; ++i) {
+    for (size_t p : c.flipped_positions[i]) EXPECT_EQ(c.counts[p], i + 1) << "iteration " << i << ", position " << p;
+    flips += c.flipped_positions[i].size();
+  }
+  EXPECT_GT(flips, 0u) << "the search never flipped a bit: it is not searching";
 }
 
 TEST(Effort, SameAllocationSameDecoderAndThreadCountFree) {

@@ -76,5 +76,27 @@ TEST(TileQuality, OnlyTheDamagedTileLosesQuality) {
   for (int t : {0, 1, 2, 3, 5}) EXPECT_NEAR(q[t], 1.0f, 1e-5f) << "tile " << t;
 }
 
+// A colour error that leaves luma as it was: luma tile SSIM misses it, the
+// per-plane measure (the bit search's) does not. Equal images score 1 both ways.
+TEST(TileQuality, RgbPlanesSeeColourErrorsLumaMisses) {
+  Image image(64, 64, 3);
+  for (size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = static_cast<uint8_t>(64 + (i * 37) % 128);
+  PlanarImage x = to_planar(image);
+  TileGrid grid{64, 64, x.width, x.height, 32};
+  const size_t plane = static_cast<size_t>(x.width) * x.height;
+  std::vector<float> tinted = x.data;
+  for (int y = 0; y < 24; ++y) {  // inside tile 0 with the window's reach
+    for (int i = 0; i < 24; ++i) {
+      tinted[y * x.width + i] += 0.2f;              // red up
+      tinted[2 * plane + y * x.width + i] -= 0.2f;  // blue down by as much
+    }
+  }
+  const TileSsim luma(grid, x.data), rgb(grid, x.data, TilePlanes::kRgb);
+  for (float q : rgb.measure(x.data)) EXPECT_NEAR(q, 1.0f, 1e-5f);
+  EXPECT_NEAR(luma.measure(tinted)[0], 1.0f, 1e-4f);
+  EXPECT_LT(rgb.measure(tinted)[0], 0.98f);
+  for (int t : {1, 2, 3}) EXPECT_NEAR(rgb.measure(tinted)[t], 1.0f, 1e-5f) << "tile " << t;
+}
+
 }  // namespace
 }  // namespace qc
