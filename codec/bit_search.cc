@@ -62,13 +62,14 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& va
   const size_t positions = static_cast<size_t>(rows) * cols;
   // Masked positions read 0 in every channel.
   const size_t coded = positions - std::count(signs.begin(), signs.begin() + positions, 0);
-  auto may_flip = [&](size_t p) {
-    return signs[p] != 0 && (!setup.level.last_iteration_only || setup.last_iteration(p));
-  };
-  size_t flippable = 0;
-  for (size_t p = 0; p < positions; ++p) flippable += may_flip(p);
+  // Masked positions never flip; at levels confined to last iterations,
+  // only positions whose tile stops here do.
+  std::vector<bool> may_flip(positions);
+  for (size_t p = 0; p < positions; ++p)
+    may_flip[p] = signs[p] != 0 && (!setup.level.last_iteration_only || setup.last_iteration(p));
   SearchOutcome outcome;
-  if (flippable == 0 || coded < setup.level.min_share * positions) {
+  if (std::find(may_flip.begin(), may_flip.end(), true) == may_flip.end() ||
+      coded < setup.level.min_share * positions) {
     decoder.step(signs.data(), x_hat.data());
     return outcome;
   }
@@ -79,11 +80,10 @@ SearchOutcome search_bits(const SearchSetup& setup, const std::vector<float>& va
   double best_objective = best.total + setup.lambda * rate.bits;
   outcome.network_objective = best_objective;
 
-  // Each flippable position's channels, least confident first (masked
-  // positions are never flipped).
+  // Each flippable position's channels, least confident first.
   std::vector<std::vector<uint8_t>> order(positions);
   for (size_t p = 0; p < positions; ++p) {
-    if (!may_flip(p)) continue;
+    if (!may_flip[p]) continue;
     order[p].resize(code_channels);
     std::iota(order[p].begin(), order[p].end(), 0);
     std::stable_sort(order[p].begin(), order[p].end(), [&](int a, int b) {

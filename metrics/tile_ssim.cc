@@ -116,20 +116,19 @@ std::vector<float> TileSsim::measure(const std::vector<float>& x_hat) const {
     if (y0 >= y1) break;  // the rest is padding
     const int first = std::max(0, y0 - kRadius), last = std::min(h, y1 + kRadius);
     const int rows = last - first;
-    const size_t count = static_cast<size_t>(rows) * w;
+    const size_t count = static_cast<size_t>(rows) * w, out_count = static_cast<size_t>(y1 - y0) * w;
+    b.resize(count);
+    bb.resize(count);
+    ab.resize(count);
     std::fill(sum.begin(), sum.end(), 0.0);
     std::fill(pixels.begin(), pixels.end(), 0);
     for (const Reference& r : references_) {
-      b.resize(count);
-      bb.resize(count);
-      ab.resize(count);
       plane_rows(x_hat, g, r.plane, first, last, b.data());
       const float* a = r.values.data() + static_cast<size_t>(first) * w;
       for (size_t p = 0; p < count; ++p) {
         bb[p] = b[p] * b[p];
         ab[p] = a[p] * b[p];
       }
-      const size_t out_count = static_cast<size_t>(y1 - y0) * w;
       for (auto [in, blur] : {std::pair{&b, &mean_b}, {&bb, &mean_bb}, {&ab, &mean_ab}}) {
         blur_rows(in->data(), rows, w, padded);
         blur->resize(out_count);
