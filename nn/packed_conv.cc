@@ -45,6 +45,8 @@ QC_VECTOR_CLONES void epilogue(const int32_t* selected, int stride, const int32_
       return epilogue_pixels<4>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
     case 5:
       return epilogue_pixels<5>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
+    case 8:  // the first and last convs (--edge-bases 8)
+      return epilogue_pixels<8>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
     default:
       return epilogue_pixels<0>(selected, stride, sum_q, pixels, alpha, bias, out, bases, scale, dst);
   }

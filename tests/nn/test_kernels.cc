@@ -99,6 +99,8 @@ const Shape kShapes[] = {
     {16, 24, 3, 1, 4, 7, 11},  // four bases
     {16, 24, 3, 1, 5, 7, 11},  // five bases: the last unrolled epilogue
     {16, 24, 3, 1, 6, 7, 11},  // six bases: the epilogue's general case
+    {3, 32, 3, 2, 8, 9, 13},   // eight bases: the first and last convs' unrolled epilogue
+    {32, 3, 3, 1, 8, 5, 9},    // eight bases, three outputs (dec.out)
     // Shapes for the AMX path's tiles of 16 and 32 pixels and its chunks of 64
     // input bytes per kernel row:
     {32, 40, 3, 1, 2, 5, 70},   // 2 chunks (96 bytes), 5 blocks, pixel tiles of 32 and 16, 6 left
