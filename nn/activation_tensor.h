@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "nn/cache_line_vector.h"
+
 namespace qc {
 
 // Round half away from zero after clamping to [-127, 127] (NaN -> -127).
@@ -36,7 +38,7 @@ void sum_pixels(const int8_t* q, int pixels, int channels, int32_t* sums);
 template <class T>
 struct PaddedTensor {
   int height = 0, width = 0, channels = 0, padded_channels = 0, border = 0;
-  std::vector<T> data;
+  CacheLineVector<T> data;
   // Only int8: per stored pixel, the sum of its channels (0 on the border).
   std::vector<int32_t> pixel_sums;
 
@@ -61,7 +63,7 @@ struct PaddedTensor {
     pixel_sums.assign(sizeof(T) == 1 ? pixels : 0, 0);
   }
   void release() {
-    std::vector<T>().swap(data);
+    CacheLineVector<T>().swap(data);
     std::vector<int32_t>().swap(pixel_sums);
   }
   void reset(int h, int w, int c, int b) {

@@ -112,7 +112,7 @@ void PackedConv::check_input(const PaddedTensor<T>& in, int x0, int x1) const {
 }
 
 void PackedConv::count_span(const QuantizedTensor& in, int y, int x0, int x1,
-                            std::vector<int32_t>& scratch) const {
+                            KernelScratch& scratch) const {
   check_input(in, x0, x1);
   const int pixels = x1 - x0;
   // The kernel's counts, then (run_span) each output pixel's sum of its inputs.
@@ -132,7 +132,7 @@ void PackedConv::count_span(const QuantizedTensor& in, int y, int x0, int x1,
 }
 
 void PackedConv::run_span(const QuantizedTensor& in, int y, int x0, int x1, float* out,
-                          std::vector<int32_t>& scratch) const {
+                          KernelScratch& scratch) const {
   count_span(in, y, x0, x1, scratch);
   const int pixels = x1 - x0;
   const int rows = blocks_ * 16;
@@ -149,7 +149,7 @@ void PackedConv::run_span(const QuantizedTensor& in, int y, int x0, int x1, floa
 }
 
 void PackedConv::run_span(const FloatTensor& in, int y, int x0, int x1, float* out,
-                          std::vector<int32_t>&) const {
+                          KernelScratch&) const {
   check_input(in, x0, x1);
   if (float_weights_.empty()) throw Error("conv: built for int8 activations only (no float weights)");
   const int top = y * stride_ - pad();

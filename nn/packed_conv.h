@@ -17,6 +17,9 @@
 
 namespace qc {
 
+// The kernel's int32 counts of a row (one per thread, reused between calls).
+using KernelScratch = CacheLineVector<int32_t>;
+
 class PackedConv {
  public:
   // kDrop: int8 mode only; the dequantized float weights (32 times the
@@ -44,24 +47,24 @@ class PackedConv {
   // `in` must have this layer's channels and a border of at least pad().
   // `scratch` is reused between calls (one per thread).
   void run_span(const QuantizedTensor& in, int y, int x0, int x1, float* out,
-                std::vector<int32_t>& scratch) const;
+                KernelScratch& scratch) const;
   void run_span(const FloatTensor& in, int y, int x0, int x1, float* out,
-                std::vector<int32_t>& scratch) const;
+                KernelScratch& scratch) const;
   // The whole output row y (out_size(in.width) pixels).
   template <class T>
-  void run_row(const PaddedTensor<T>& in, int y, float* out, std::vector<int32_t>& scratch) const {
+  void run_row(const PaddedTensor<T>& in, int y, float* out, KernelScratch& scratch) const {
     run_span(in, y, 0, out_size(in.width), out, scratch);
   }
   // run_row's integer part alone (the binary kernel's counts into scratch,
   // no epilogue); public so that the benchmark can time the kernel apart.
-  void count_row(const QuantizedTensor& in, int y, std::vector<int32_t>& scratch) const {
+  void count_row(const QuantizedTensor& in, int y, KernelScratch& scratch) const {
     count_span(in, y, 0, out_size(in.width), scratch);
   }
 
  private:
   template <class T>
   void check_input(const PaddedTensor<T>& in, int x0, int x1) const;
-  void count_span(const QuantizedTensor& in, int y, int x0, int x1, std::vector<int32_t>& scratch) const;
+  void count_span(const QuantizedTensor& in, int y, int x0, int x1, KernelScratch& scratch) const;
 
   int in_channels_, out_channels_, kernel_, stride_, bases_, blocks_, groups_;
   float input_scale_;

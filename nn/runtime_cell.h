@@ -16,7 +16,7 @@ namespace qc {
 // Per-thread buffers of the row loops.
 struct RowScratch {
   std::vector<float> a, b;
-  std::vector<int32_t> acc;
+  KernelScratch acc;
   std::vector<PixelSpan> spans;
 };
 

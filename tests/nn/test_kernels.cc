@@ -67,7 +67,7 @@ std::vector<float> packed_conv(const PackedConv& conv, const std::vector<float>&
       in.store(y, xx, &x[static_cast<size_t>(y) * w + xx], static_cast<int>(plane), conv.input_scale());
   const int oh = conv.out_size(h), ow = conv.out_size(w), oc = conv.out_channels();
   std::vector<float> row(static_cast<size_t>(ow) * oc), out(static_cast<size_t>(oc) * oh * ow);
-  std::vector<int32_t> scratch;
+  KernelScratch scratch;
   const int cut = ow / 3, cuts[] = {0, cut, std::min(cut + 1, ow), ow};
   for (int y = 0; y < oh; ++y) {
     if (!in_spans) conv.run_row(in, y, row.data(), scratch);

@@ -37,7 +37,7 @@ torch::Tensor run_packed(const PackedConv& conv, const torch::Tensor& x) {
       in.store(y, i, src + (static_cast<size_t>(y) * w + i) * c, 1, conv.input_scale());
   const int oh = conv.out_size(h), ow = conv.out_size(w);
   torch::Tensor out = torch::empty({oh, ow, conv.out_channels()});
-  std::vector<int32_t> scratch;
+  KernelScratch scratch;
   for (int y = 0; y < oh; ++y) conv.run_row(in, y, out[y].data_ptr<float>(), scratch);
   return out.permute({2, 0, 1}).unsqueeze(0);
 }

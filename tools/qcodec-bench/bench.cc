@@ -125,7 +125,7 @@ LayerResult bench_layer(const PackedConv& conv, const LayerSpec& spec, const Qua
   for (int threads : o.threads) {
     ThreadPool pool(threads);
     std::vector<std::vector<float>> out(pool.size(), std::vector<float>(size_t(r.out_w) * spec.out_channels));
-    std::vector<std::vector<int32_t>> scratch(pool.size());
+    std::vector<KernelScratch> scratch(pool.size());
     double ours = best_seconds(o.repeats, threads, [&] {
       pool.parallel_for(r.out_h,
                         [&](int worker, int y) { conv.run_row(in, y, out[worker].data(), scratch[worker]); });
