@@ -1,7 +1,7 @@
 // std::vector whose data starts on a 64-byte cache line. The AMX kernel
-// loads and stores 64-byte tile rows: from a buffer malloc places 16 bytes
-// past a line, every row spans two lines (measured: the kernels 35% slower,
-// docs/SPEED.md).
+// loads and stores 64-byte tile rows (inputs, weights, counts): in a buffer
+// malloc places 16 bytes past a line, every row spans two lines (the
+// kernels took 67 ms per iteration instead of 37, docs/SPEED.md).
 #pragma once
 #include <cstddef>
 #include <new>

@@ -69,7 +69,7 @@ class PackedConv {
   int in_channels_, out_channels_, kernel_, stride_, bases_, blocks_, groups_;
   float input_scale_;
   std::vector<uint64_t> masks_;       // [blocks][taps][groups], see binary_kernels.h
-  std::vector<uint8_t> amx_weights_;  // the AMX layout of masks_; empty where the CPU has no AMX
+  CacheLineVector<uint8_t> amx_weights_;  // the AMX layout of masks_; empty where the CPU has no AMX
   std::vector<float> alpha_;          // [bases][out]
   std::vector<float> bias_;           // [out], zeros when the layer has none
   std::vector<float> float_weights_;  // [taps][in][out], dequantized; empty with kDrop
