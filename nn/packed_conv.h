@@ -13,6 +13,7 @@
 
 #include "nn/activation_tensor.h"
 #include "nn/architecture.h"
+#include "nn/cache_line_vector.h"
 #include "nn/model_file.h"
 
 namespace qc {
