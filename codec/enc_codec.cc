@@ -31,7 +31,7 @@ class Encoder {
         net_(model.qcm, RuntimeOptions{options.threads, ActivationMode::kInt8}),
         x_(to_planar(image)),
         grid_{image.width, image.height, x_.width, x_.height, options.tile * ArchConfig::kStride},
-        tile_quality_(grid_, x_.data),
+        tile_quality_(grid_, x_.data, TilePlanes::kLuma, kEncoderScales),
         rows_(x_.height / ArchConfig::kStride),
         cols_(x_.width / ArchConfig::kStride),
         iterations_(net_.config().iterations),
@@ -145,7 +145,7 @@ class Encoder {
     if (search.rounds > 0) {
       if (!block_quality_) {
         block_quality_.emplace(TileGrid{image_.width, image_.height, x_.width, x_.height, ArchConfig::kStride},
-                               x_.data, TilePlanes::kRgb);
+                               x_.data, TilePlanes::kRgb, kEncoderScales);
       }
       SearchSetup setup{*block_quality_,
                         search,

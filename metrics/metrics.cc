@@ -1,7 +1,6 @@
 #include "metrics/metrics.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -15,7 +14,7 @@ namespace {
 
 constexpr double kDataRange = 255.0;
 constexpr int kWindowSize = 2 * ssim::kRadius + 1;
-constexpr std::array<double, 5> kScaleWeights = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
+using ssim::kScaleWeights;
 
 // One channel as doubles, so every later sum is exact enough for 1 - msssim.
 struct Plane {
@@ -155,7 +154,7 @@ double ms_ssim_plane(Plane x, Plane y, int scales, MsssimConvention convention) 
 int ms_ssim_scales(int width, int height) {
   int shorter = std::min(width, height);
   int scales = 1;
-  while (scales < static_cast<int>(kScaleWeights.size())) {
+  while (scales < ssim::kScales) {
     shorter = (shorter + 1) / 2;
     if (shorter < kWindowSize) break;
     ++scales;

@@ -72,6 +72,39 @@ std::vector<float> blurred(std::vector<float> plane, int rows, int width) {
   return out;
 }
 
+// One plane of planar x at a coarser scale: sides halved `scale` (>= 1)
+// times by 2x2 means, the first halving straight from the planar rows so
+// that no full-size plane is made.
+std::vector<float> coarse_plane(const std::vector<float>& x, const TileGrid& g, int plane, int scale) {
+  int w = g.padded_width / 2, h = g.padded_height / 2;
+  std::vector<float> out(static_cast<size_t>(w) * h), pair(2 * static_cast<size_t>(g.padded_width));
+  for (int y = 0; y < h; ++y) {
+    plane_rows(x, g, plane, 2 * y, 2 * y + 2, pair.data());
+    const float* a = pair.data();
+    const float* b = a + g.padded_width;
+    for (int i = 0; i < w; ++i)
+      out[static_cast<size_t>(y) * w + i] = (a[2 * i] + a[2 * i + 1] + b[2 * i] + b[2 * i + 1]) / 4.0f;
+  }
+  for (int s = 1; s < scale; ++s, w /= 2, h /= 2) {
+    std::vector<float> half(static_cast<size_t>(w / 2) * (h / 2));
+    for (int y = 0; y < h / 2; ++y)
+      for (int i = 0; i < w / 2; ++i) {
+        const size_t p = static_cast<size_t>(2 * y) * w + 2 * i;
+        half[static_cast<size_t>(y) * (w / 2) + i] = (out[p] + out[p + 1] + out[p + w] + out[p + w + 1]) / 4.0f;
+      }
+    out.swap(half);
+  }
+  return out;
+}
+
+// SSIM of one pixel from the blurred statistics of a (reference) and b.
+inline float ssim_value(float ma, float maa, float mb, float mbb, float mab) {
+  const float k1 = static_cast<float>(ssim::kK1), k2 = static_cast<float>(ssim::kK2);
+  const float c1 = k1 * k1, c2 = k2 * k2;
+  const float va = maa - ma * ma, vb = mbb - mb * mb, cov = mab - ma * mb;
+  return ((2 * ma * mb + c1) * (2 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+}
+
 }  // namespace
 
 std::vector<float> tile_pixel_counts(const TileGrid& grid) {
@@ -85,7 +118,8 @@ std::vector<float> tile_pixel_counts(const TileGrid& grid) {
   return weight;
 }
 
-TileSsim::TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes planes) : grid_(grid) {
+TileSsim::TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes planes, int scales)
+    : grid_(grid), scales_(std::clamp(scales, 1, ssim::kScales)) {
   const int w = grid.padded_width, h = grid.padded_height;
   for (int plane : planes == TilePlanes::kLuma ? std::vector<int>{-1} : std::vector<int>{0, 1, 2}) {
     Reference& r = references_.emplace_back();
@@ -96,6 +130,18 @@ TileSsim::TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes
     for (size_t p = 0; p < r.values.size(); ++p) square[p] = r.values[p] * r.values[p];
     r.mean = blurred(r.values, h, w);
     r.square_mean = blurred(std::move(square), h, w);
+    for (int scale = 1; scale < scales_; ++scale) {
+      CoarseReference& c = coarse_.emplace_back();
+      c.plane = plane;
+      c.scale = scale;
+      c.width = w >> scale;
+      c.height = h >> scale;
+      c.values = coarse_plane(x, grid, plane, scale);
+      std::vector<float> coarse_square(c.values.size());
+      for (size_t p = 0; p < c.values.size(); ++p) coarse_square[p] = c.values[p] * c.values[p];
+      c.mean = blurred(c.values, c.height, c.width);
+      c.square_mean = blurred(std::move(coarse_square), c.height, c.width);
+    }
   }
 }
 
@@ -103,8 +149,6 @@ std::vector<float> TileSsim::measure(const std::vector<float>& x_hat) const {
   const TileGrid& g = grid_;
   const int w = g.padded_width, h = g.padded_height;
   const int tx = g.tiles_x(), ty = g.tiles_y();
-  const float k1 = static_cast<float>(ssim::kK1), k2 = static_cast<float>(ssim::kK2);
-  const float c1 = k1 * k1, c2 = k2 * k2;
   std::vector<float> out(static_cast<size_t>(tx) * ty, 1.0f);
   // One band of tiles at a time, with kRadius rows of halo each side, so
   // memory stays a few rows of the image however large it is.
@@ -137,12 +181,9 @@ std::vector<float> TileSsim::measure(const std::vector<float>& x_hat) const {
       }
       for (int y = y0; y < y1; ++y) {
         const size_t row = static_cast<size_t>(y) * w, band_row = static_cast<size_t>(y - y0) * w;
-        for (int i = 0; i < g.width; ++i) {
-          const float ma = r.mean[row + i], mb = mean_b[band_row + i];
-          const float va = r.square_mean[row + i] - ma * ma, vb = mean_bb[band_row + i] - mb * mb;
-          const float cov = mean_ab[band_row + i] - ma * mb;
-          value[i] = ((2 * ma * mb + c1) * (2 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
-        }
+        for (int i = 0; i < g.width; ++i)
+          value[i] = ssim_value(r.mean[row + i], r.square_mean[row + i], mean_b[band_row + i],
+                                mean_bb[band_row + i], mean_ab[band_row + i]);
         for (int i = 0; i < g.width; ++i) {
           sum[i / g.tile_pixels] += value[i];
           ++pixels[i / g.tile_pixels];
@@ -153,7 +194,52 @@ std::vector<float> TileSsim::measure(const std::vector<float>& x_hat) const {
       if (pixels[t]) out[static_cast<size_t>(band) * tx + t] = static_cast<float>(sum[t] / pixels[t]);
     }
   }
+  if (!coarse_.empty()) add_coarse_scales(x_hat, out);
   return out;
+}
+
+void TileSsim::add_coarse_scales(const std::vector<float>& x_hat, std::vector<float>& quality) const {
+  const TileGrid& g = grid_;
+  const int tx = g.tiles_x();
+  // Per scale and tile: the sum of its pixels' SSIM over the planes, and
+  // how many there were.
+  std::vector<double> sum(scales_ * quality.size(), 0.0);
+  std::vector<int> pixels(scales_ * quality.size(), 0);
+  std::vector<float> bb, ab;
+  for (const CoarseReference& c : coarse_) {
+    const std::vector<float> b = coarse_plane(x_hat, g, c.plane, c.scale);
+    bb.resize(b.size());
+    ab.resize(b.size());
+    for (size_t p = 0; p < b.size(); ++p) {
+      bb[p] = b[p] * b[p];
+      ab[p] = c.values[p] * b[p];
+    }
+    const std::vector<float> mean_b = blurred(b, c.height, c.width), mean_bb = blurred(bb, c.height, c.width),
+                             mean_ab = blurred(ab, c.height, c.width);
+    // The real image's pixels at this scale (a partly real 2x2 mean counts),
+    // and the tile side there.
+    const int real_w = ((g.width - 1) >> c.scale) + 1, real_h = ((g.height - 1) >> c.scale) + 1;
+    const int tile = std::max(1, g.tile_pixels >> c.scale);
+    double* scale_sum = sum.data() + c.scale * quality.size();
+    int* scale_pixels = pixels.data() + c.scale * quality.size();
+    for (int y = 0; y < real_h; ++y)
+      for (int i = 0; i < real_w; ++i) {
+        const size_t p = static_cast<size_t>(y) * c.width + i;
+        const size_t t = static_cast<size_t>(y / tile) * tx + i / tile;
+        scale_sum[t] += ssim_value(c.mean[p], c.square_mean[p], mean_b[p], mean_bb[p], mean_ab[p]);
+        ++scale_pixels[t];
+      }
+  }
+  double total_weight = 0;
+  for (int s = 0; s < scales_; ++s) total_weight += ssim::kScaleWeights[s];
+  for (size_t t = 0; t < quality.size(); ++t) {
+    double q = ssim::kScaleWeights[0] * quality[t];
+    for (int s = 1; s < scales_; ++s) {
+      const int n = pixels[s * quality.size() + t];
+      q += ssim::kScaleWeights[s] * (n ? sum[s * quality.size() + t] / n : 1.0);
+    }
+    quality[t] = static_cast<float>(q / total_weight);
+  }
 }
 
 std::vector<float> tile_ssim(const TileGrid& grid, const std::vector<float>& x,

@@ -1,7 +1,8 @@
 // Per-tile quality of a reconstruction: the mean local SSIM (11x11 Gaussian
-// window, sigma 1.5, as in MS-SSIM's first scale) of each tile's pixels
-// inside the real image, on luma or on each colour plane. Bit allocation
-// equalises or trades the luma one.
+// window, sigma 1.5, as in MS-SSIM) of each tile's pixels inside the real
+// image, on luma or on each colour plane, at MS-SSIM's first scale or at
+// its first few. Bit allocation trades the luma one, the encoder's bit
+// search the per-plane one, both over the first kEncoderScales scales.
 #pragma once
 #include <vector>
 
@@ -25,6 +26,11 @@ std::vector<float> tile_pixel_counts(const TileGrid& grid);
 // luma with colour).
 enum class TilePlanes { kLuma, kRgb };
 
+// The scales the encoder measures: the first three of MS-SSIM's five,
+// which carry 63% of its weight (the first alone 4.5%); docs/EFFORT.md and
+// docs/ALLOCATION.md measured them against the first alone.
+constexpr int kEncoderScales = 3;
+
 // Tile SSIM against one reference image. The encoder measures many
 // reconstructions of the same image, so the reference's planes and their
 // blurred statistics are computed once (three planes the size of the image
@@ -32,8 +38,12 @@ enum class TilePlanes { kLuma, kRgb };
 // on the reconstruction.
 class TileSsim {
  public:
-  // x: planar 3 x padded_height x padded_width in [-0.5, 0.5].
-  TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes planes = TilePlanes::kLuma);
+  // x: planar 3 x padded_height x padded_width in [-0.5, 0.5]. With
+  // `scales` > 1 each tile's SSIM is also taken at MS-SSIM's coarser scales
+  // (each the 2x2 means of the one before, the tile's pixels there), and
+  // the scales' values averaged with MS-SSIM's weights for them.
+  TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes planes = TilePlanes::kLuma,
+           int scales = 1);
   // x_hat: like x. Returns tiles_y x tiles_x SSIM values (tiles wholly in
   // the padding get 1).
   std::vector<float> measure(const std::vector<float>& x_hat) const;
@@ -44,8 +54,18 @@ class TileSsim {
     int plane;  // -1: luma, else the colour plane
     std::vector<float> values, mean, square_mean;  // padded_height x padded_width
   };
+  // One plane at a coarser scale: sides halved `scale` times.
+  struct CoarseReference {
+    int plane, scale, width, height;
+    std::vector<float> values, mean, square_mean;  // height x width
+  };
+  // Adds the coarse scales' weighted SSIM to `quality` (the first scale's).
+  void add_coarse_scales(const std::vector<float>& x_hat, std::vector<float>& quality) const;
+
   TileGrid grid_;
+  int scales_;
   std::vector<Reference> references_;
+  std::vector<CoarseReference> coarse_;
 };
 
 // TileSsim(grid, x).measure(x_hat), for a single measurement.

@@ -98,5 +98,30 @@ TEST(TileQuality, RgbPlanesSeeColourErrorsLumaMisses) {
   for (int t : {1, 2, 3}) EXPECT_NEAR(rgb.measure(tinted)[t], 1.0f, 1e-5f) << "tile " << t;
 }
 
+// With MS-SSIM's coarser scales, as the encoder measures: equal images
+// still score 1 (odd sizes too, where the coarse pixels are part padding),
+// damage stays local, and a pixel-level checkerboard -- which 2x2 means
+// cancel, so MS-SSIM barely sees it -- costs far less than at the first
+// scale alone.
+TEST(TileQuality, CoarseScalesWeighFineNoiseAsMsSsimDoes) {
+  Image image(150, 98, 3);
+  for (size_t i = 0; i < image.pixels.size(); ++i) image.pixels[i] = static_cast<uint8_t>(64 + (i * 37) % 128);
+  PlanarImage x = to_planar(image);
+  TileGrid grid{150, 98, x.width, x.height, 32};
+  const TileSsim first(grid, x.data), three(grid, x.data, TilePlanes::kLuma, kEncoderScales);
+  for (float q : three.measure(x.data)) EXPECT_NEAR(q, 1.0f, 1e-5f);
+
+  std::vector<float> noisy = x.data;
+  const size_t plane = static_cast<size_t>(x.width) * x.height;
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < 32; ++y)
+      for (int i = 0; i < 32; ++i) noisy[c * plane + y * x.width + i] += (y + i) % 2 ? 0.1f : -0.1f;
+  const std::vector<float> q1 = first.measure(noisy), q3 = three.measure(noisy);
+  EXPECT_LT(q1[0], 0.8f);
+  EXPECT_GT(q3[0], q1[0] + 0.1f);
+  const int tx = grid.tiles_x();
+  for (int t : {2, 3, 2 * tx, 2 * tx + 2}) EXPECT_NEAR(q3[t], 1.0f, 1e-5f) << "tile " << t;
+}
+
 }  // namespace
 }  // namespace qc
