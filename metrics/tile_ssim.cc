@@ -72,6 +72,11 @@ std::vector<float> blurred(std::vector<float> plane, int rows, int width) {
   return out;
 }
 
+// out[i] = the mean of a[2i], a[2i + 1], b[2i], b[2i + 1], i < half_width.
+void halve_rows(const float* a, const float* b, int half_width, float* out) {
+  for (int i = 0; i < half_width; ++i) out[i] = (a[2 * i] + a[2 * i + 1] + b[2 * i] + b[2 * i + 1]) / 4.0f;
+}
+
 // One plane of planar x at a coarser scale: sides halved `scale` (>= 1)
 // times by 2x2 means, the first halving straight from the planar rows so
 // that no full-size plane is made.
@@ -80,18 +85,14 @@ std::vector<float> coarse_plane(const std::vector<float>& x, const TileGrid& g, 
   std::vector<float> out(static_cast<size_t>(w) * h), pair(2 * static_cast<size_t>(g.padded_width));
   for (int y = 0; y < h; ++y) {
     plane_rows(x, g, plane, 2 * y, 2 * y + 2, pair.data());
-    const float* a = pair.data();
-    const float* b = a + g.padded_width;
-    for (int i = 0; i < w; ++i)
-      out[static_cast<size_t>(y) * w + i] = (a[2 * i] + a[2 * i + 1] + b[2 * i] + b[2 * i + 1]) / 4.0f;
+    halve_rows(pair.data(), pair.data() + g.padded_width, w, out.data() + static_cast<size_t>(y) * w);
   }
   for (int s = 1; s < scale; ++s, w /= 2, h /= 2) {
     std::vector<float> half(static_cast<size_t>(w / 2) * (h / 2));
-    for (int y = 0; y < h / 2; ++y)
-      for (int i = 0; i < w / 2; ++i) {
-        const size_t p = static_cast<size_t>(2 * y) * w + 2 * i;
-        half[static_cast<size_t>(y) * (w / 2) + i] = (out[p] + out[p + 1] + out[p + w] + out[p + w + 1]) / 4.0f;
-      }
+    for (int y = 0; y < h / 2; ++y) {
+      const float* top = out.data() + static_cast<size_t>(2 * y) * w;
+      halve_rows(top, top + w, w / 2, half.data() + static_cast<size_t>(y) * (w / 2));
+    }
     out.swap(half);
   }
   return out;
