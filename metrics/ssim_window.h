@@ -16,8 +16,8 @@ constexpr double kK2 = 0.03;
 constexpr int kRadius = 5;  // an 11x11 window
 constexpr double kSigma = 1.5;
 // MS-SSIM's weights of its five scales, finest first (Wang et al. 2003).
-constexpr double kScaleWeights[5] = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
 constexpr int kScales = 5;
+constexpr double kScaleWeights[kScales] = {0.0448, 0.2856, 0.3001, 0.2363, 0.1333};
 
 // The normalised 1-D Gaussian taps of a window `size` wide (11, or less
 // where MS-SSIM's TF convention shrinks it for a small image); the window is

@@ -77,25 +77,33 @@ void halve_rows(const float* a, const float* b, int half_width, float* out) {
   for (int i = 0; i < half_width; ++i) out[i] = (a[2 * i] + a[2 * i + 1] + b[2 * i] + b[2 * i + 1]) / 4.0f;
 }
 
-// One plane of planar x at a coarser scale: sides halved `scale` (>= 1)
-// times by 2x2 means, the first halving straight from the planar rows so
-// that no full-size plane is made.
-std::vector<float> coarse_plane(const std::vector<float>& x, const TileGrid& g, int plane, int scale) {
-  int w = g.padded_width / 2, h = g.padded_height / 2;
+// One plane of planar x at the second scale (2x2 means), made straight from
+// the planar rows so that no full-size plane is made.
+std::vector<float> halved_plane(const std::vector<float>& x, const TileGrid& g, int plane) {
+  const int w = g.padded_width / 2, h = g.padded_height / 2;
   std::vector<float> out(static_cast<size_t>(w) * h), pair(2 * static_cast<size_t>(g.padded_width));
   for (int y = 0; y < h; ++y) {
     plane_rows(x, g, plane, 2 * y, 2 * y + 2, pair.data());
     halve_rows(pair.data(), pair.data() + g.padded_width, w, out.data() + static_cast<size_t>(y) * w);
   }
-  for (int s = 1; s < scale; ++s, w /= 2, h /= 2) {
-    std::vector<float> half(static_cast<size_t>(w / 2) * (h / 2));
-    for (int y = 0; y < h / 2; ++y) {
-      const float* top = out.data() + static_cast<size_t>(2 * y) * w;
-      halve_rows(top, top + w, w / 2, half.data() + static_cast<size_t>(y) * (w / 2));
-    }
-    out.swap(half);
+  return out;
+}
+
+// The 2x2 means of a width x height plane (even sides).
+std::vector<float> halved(const std::vector<float>& plane, int width, int height) {
+  std::vector<float> out(static_cast<size_t>(width / 2) * (height / 2));
+  for (int y = 0; y < height / 2; ++y) {
+    const float* top = plane.data() + static_cast<size_t>(2 * y) * width;
+    halve_rows(top, top + width, width / 2, out.data() + static_cast<size_t>(y) * (width / 2));
   }
   return out;
+}
+
+// Plane `plane` of planar x at `scale` >= 1, from `finer`, the same plane
+// at scale - 1 (of finer_width x finer_height; ignored at scale 1).
+std::vector<float> next_scale(const std::vector<float>& x, const TileGrid& g, int plane, int scale,
+                              const std::vector<float>& finer, int finer_width, int finer_height) {
+  return scale == 1 ? halved_plane(x, g, plane) : halved(finer, finer_width, finer_height);
 }
 
 // SSIM of one pixel from the blurred statistics of a (reference) and b.
@@ -119,29 +127,27 @@ std::vector<float> tile_pixel_counts(const TileGrid& grid) {
   return weight;
 }
 
+TileSsim::Reference TileSsim::make_reference(int plane, int scale, int width, int height,
+                                             std::vector<float> values) {
+  Reference r{plane, scale, width, height, std::move(values), {}, {}};
+  std::vector<float> square(r.values.size());
+  for (size_t p = 0; p < r.values.size(); ++p) square[p] = r.values[p] * r.values[p];
+  r.mean = blurred(r.values, height, width);
+  r.square_mean = blurred(std::move(square), height, width);
+  return r;
+}
+
 TileSsim::TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes planes, int scales)
     : grid_(grid), scales_(std::clamp(scales, 1, ssim::kScales)) {
   const int w = grid.padded_width, h = grid.padded_height;
   for (int plane : planes == TilePlanes::kLuma ? std::vector<int>{-1} : std::vector<int>{0, 1, 2}) {
-    Reference& r = references_.emplace_back();
-    r.plane = plane;
-    r.values.resize(static_cast<size_t>(w) * h);
-    plane_rows(x, grid, plane, 0, h, r.values.data());
-    std::vector<float> square(r.values.size());
-    for (size_t p = 0; p < r.values.size(); ++p) square[p] = r.values[p] * r.values[p];
-    r.mean = blurred(r.values, h, w);
-    r.square_mean = blurred(std::move(square), h, w);
+    std::vector<float> values(static_cast<size_t>(w) * h);
+    plane_rows(x, grid, plane, 0, h, values.data());
+    references_.push_back(make_reference(plane, 0, w, h, std::move(values)));
     for (int scale = 1; scale < scales_; ++scale) {
-      CoarseReference& c = coarse_.emplace_back();
-      c.plane = plane;
-      c.scale = scale;
-      c.width = w >> scale;
-      c.height = h >> scale;
-      c.values = coarse_plane(x, grid, plane, scale);
-      std::vector<float> coarse_square(c.values.size());
-      for (size_t p = 0; p < c.values.size(); ++p) coarse_square[p] = c.values[p] * c.values[p];
-      c.mean = blurred(c.values, c.height, c.width);
-      c.square_mean = blurred(std::move(coarse_square), c.height, c.width);
+      const Reference& finer = scale == 1 ? references_.back() : coarse_.back();
+      std::vector<float> coarse = next_scale(x, grid, plane, scale, finer.values, finer.width, finer.height);
+      coarse_.push_back(make_reference(plane, scale, w >> scale, h >> scale, std::move(coarse)));
     }
   }
 }
@@ -202,13 +208,17 @@ std::vector<float> TileSsim::measure(const std::vector<float>& x_hat) const {
 void TileSsim::add_coarse_scales(const std::vector<float>& x_hat, std::vector<float>& quality) const {
   const TileGrid& g = grid_;
   const int tx = g.tiles_x();
-  // Per scale and tile: the sum of its pixels' SSIM over the planes, and
-  // how many there were.
-  std::vector<double> sum(scales_ * quality.size(), 0.0);
-  std::vector<int> pixels(scales_ * quality.size(), 0);
-  std::vector<float> bb, ab;
-  for (const CoarseReference& c : coarse_) {
-    const std::vector<float> b = coarse_plane(x_hat, g, c.plane, c.scale);
+  const size_t tiles = quality.size();
+  // Per coarse scale and tile: the sum of its pixels' SSIM over the
+  // planes, and how many there were.
+  std::vector<double> sum((scales_ - 1) * tiles, 0.0);
+  std::vector<int> pixels((scales_ - 1) * tiles, 0);
+  std::vector<float> b, bb, ab;
+  int b_width = g.padded_width, b_height = g.padded_height;
+  for (const Reference& c : coarse_) {
+    b = next_scale(x_hat, g, c.plane, c.scale, b, b_width, b_height);  // coarse_ is in that order
+    b_width = c.width;
+    b_height = c.height;
     bb.resize(b.size());
     ab.resize(b.size());
     for (size_t p = 0; p < b.size(); ++p) {
@@ -221,8 +231,8 @@ void TileSsim::add_coarse_scales(const std::vector<float>& x_hat, std::vector<fl
     // and the tile side there.
     const int real_w = ((g.width - 1) >> c.scale) + 1, real_h = ((g.height - 1) >> c.scale) + 1;
     const int tile = std::max(1, g.tile_pixels >> c.scale);
-    double* scale_sum = sum.data() + c.scale * quality.size();
-    int* scale_pixels = pixels.data() + c.scale * quality.size();
+    double* scale_sum = sum.data() + (c.scale - 1) * tiles;
+    int* scale_pixels = pixels.data() + (c.scale - 1) * tiles;
     for (int y = 0; y < real_h; ++y)
       for (int i = 0; i < real_w; ++i) {
         const size_t p = static_cast<size_t>(y) * c.width + i;
@@ -233,11 +243,11 @@ void TileSsim::add_coarse_scales(const std::vector<float>& x_hat, std::vector<fl
   }
   double total_weight = 0;
   for (int s = 0; s < scales_; ++s) total_weight += ssim::kScaleWeights[s];
-  for (size_t t = 0; t < quality.size(); ++t) {
+  for (size_t t = 0; t < tiles; ++t) {
     double q = ssim::kScaleWeights[0] * quality[t];
     for (int s = 1; s < scales_; ++s) {
-      const int n = pixels[s * quality.size() + t];
-      q += ssim::kScaleWeights[s] * (n ? sum[s * quality.size() + t] / n : 1.0);
+      const int n = pixels[(s - 1) * tiles + t];
+      q += ssim::kScaleWeights[s] * (n ? sum[(s - 1) * tiles + t] / n : 1.0);
     }
     quality[t] = static_cast<float>(q / total_weight);
   }

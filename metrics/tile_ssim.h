@@ -50,22 +50,21 @@ class TileSsim {
   const TileGrid& grid() const { return grid_; }
 
  private:
+  // One plane of the reference at one scale (sides halved `scale` times)
+  // and its blurred statistics.
   struct Reference {
     int plane;  // -1: luma, else the colour plane
-    std::vector<float> values, mean, square_mean;  // padded_height x padded_width
-  };
-  // One plane at a coarser scale: sides halved `scale` times.
-  struct CoarseReference {
-    int plane, scale, width, height;
+    int scale, width, height;
     std::vector<float> values, mean, square_mean;  // height x width
   };
+  static Reference make_reference(int plane, int scale, int width, int height, std::vector<float> values);
   // Adds the coarse scales' weighted SSIM to `quality` (the first scale's).
   void add_coarse_scales(const std::vector<float>& x_hat, std::vector<float>& quality) const;
 
   TileGrid grid_;
   int scales_;
-  std::vector<Reference> references_;
-  std::vector<CoarseReference> coarse_;
+  std::vector<Reference> references_;  // the first scale, one per plane
+  std::vector<Reference> coarse_;      // the others: per plane, scales ascending
 };
 
 // TileSsim(grid, x).measure(x_hat), for a single measurement.
