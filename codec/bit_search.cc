@@ -50,7 +50,8 @@ LastIterationCost iteration_rate(const CodeStack& coded, const TileMap& map, int
 
 SearchLevel search_level(int effort) {
   // Measured on six Kodak images at 0.125-1 bpp (docs/EFFORT.md).
-  static constexpr SearchLevel kLevels[kMaxEffort] = {{0, 2, 0, false}, {4, 2, 0.25, true}, {8, 2, 0.25, true}};
+  static constexpr SearchLevel kLevels[kMaxEffort] = {
+      {0, 2, 0, false}, {4, 2, 0.25, true}, {8, 2, 0.25, true}, {16, 2, 0.25, true}};
   return kLevels[std::clamp(effort, 1, kMaxEffort) - 1];
 }
 

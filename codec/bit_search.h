@@ -45,7 +45,7 @@ struct SearchLevel {
   bool last_iteration_only = false;
 };
 SearchLevel search_level(int effort);
-constexpr int kMaxEffort = 3;  // more rounds, or every iteration, measured no better (docs/EFFORT.md)
+constexpr int kMaxEffort = 4;  // searching every iteration measured no better (docs/EFFORT.md)
 
 struct SearchSetup {
   const TileSsim& quality;  // against the image, with 16-pixel tiles: one per code position

@@ -81,7 +81,7 @@ typedef struct {
   int threads; /* 0: all cores */
   qc_progress_fn progress;
   void* progress_user;
-  /* 1 (fast; 0 reads as 1) .. 3: above 1 the encoder searches each
+  /* 1 (fast; 0 reads as 1) .. 4: above 1 the encoder searches each
    * iteration's bits for ones that decode better, at the same rate and for
    * the same decoder, taking longer. */
   int effort;

@@ -87,7 +87,7 @@ TEST_F(CodecCli, EncodeNeedsExactlyOneTarget) {
   EXPECT_EQ(qcodec({"encode", input, "--bpp", "0.5", "--iterations", "2"}).exit_code, 2);
   EXPECT_EQ(qcodec({"encode", input, "--bpp", "-1"}).exit_code, 2);
   EXPECT_EQ(qcodec({"encode", input, "--iterations", "2", "--effort", "0"}).exit_code, 2);
-  EXPECT_EQ(qcodec({"encode", input, "--iterations", "2", "--effort", "4"}).exit_code, 2);
+  EXPECT_EQ(qcodec({"encode", input, "--iterations", "2", "--effort", "5"}).exit_code, 2);
   EXPECT_FALSE(file_exists(dir_.file("b.qc")));
 }
 
