@@ -99,13 +99,6 @@ std::vector<float> halved(const std::vector<float>& plane, int width, int height
   return out;
 }
 
-// Plane `plane` of planar x at `scale` >= 1, from `finer`, the same plane
-// at scale - 1 (of finer_width x finer_height; ignored at scale 1).
-std::vector<float> next_scale(const std::vector<float>& x, const TileGrid& g, int plane, int scale,
-                              const std::vector<float>& finer, int finer_width, int finer_height) {
-  return scale == 1 ? halved_plane(x, g, plane) : halved(finer, finer_width, finer_height);
-}
-
 // SSIM of one pixel from the blurred statistics of a (reference) and b.
 inline float ssim_value(float ma, float maa, float mb, float mbb, float mab) {
   const float k1 = static_cast<float>(ssim::kK1), k2 = static_cast<float>(ssim::kK2);
@@ -146,8 +139,8 @@ TileSsim::TileSsim(const TileGrid& grid, const std::vector<float>& x, TilePlanes
     references_.push_back(make_reference(plane, 0, w, h, std::move(values)));
     for (int scale = 1; scale < scales_; ++scale) {
       const Reference& finer = scale == 1 ? references_.back() : coarse_.back();
-      std::vector<float> coarse = next_scale(x, grid, plane, scale, finer.values, finer.width, finer.height);
-      coarse_.push_back(make_reference(plane, scale, w >> scale, h >> scale, std::move(coarse)));
+      coarse_.push_back(make_reference(plane, scale, w >> scale, h >> scale,
+                                       halved(finer.values, finer.width, finer.height)));
     }
   }
 }
@@ -214,9 +207,11 @@ void TileSsim::add_coarse_scales(const std::vector<float>& x_hat, std::vector<fl
   std::vector<double> sum((scales_ - 1) * tiles, 0.0);
   std::vector<int> pixels((scales_ - 1) * tiles, 0);
   std::vector<float> b, bb, ab;
-  int b_width = g.padded_width, b_height = g.padded_height;
+  int b_width = 0, b_height = 0;
   for (const Reference& c : coarse_) {
-    b = next_scale(x_hat, g, c.plane, c.scale, b, b_width, b_height);  // coarse_ is in that order
+    // coarse_ holds each plane's scales in ascending order, so past scale 1
+    // b is the same plane one scale finer.
+    b = c.scale == 1 ? halved_plane(x_hat, g, c.plane) : halved(b, b_width, b_height);
     b_width = c.width;
     b_height = c.height;
     bb.resize(b.size());
