@@ -32,6 +32,8 @@ struct TrainOptions {
   double progressive = 0;                // share of the binary phase over which the quantized
                                          // filters grow from none to all (0: all at once)
   double distill = 0;                    // weight of the L1 to a frozen float teacher (0: none)
+  bool relative_distillation = false;    // weight each iteration's distillation by 1 / the
+                                         // teacher's own error there
   double beta_max = 60;                  // QuantNet temperature reached after 90% of the binary phase
   double regulariser = 0.05;             // weight of the QuantNet +-1 regulariser
   int edge_bases = 2;                    // binary bases of the first and last layers

@@ -520,6 +520,7 @@ TEST(Trainer, ResumeContinuesExactlyWithEveryBinaryPhaseOption) {
     o.target_bits = 1.5;
     o.progressive = 0.5;
     o.distill = 1.0;
+    o.relative_distillation = true;
     o.relative_iterations = true;
     o.allocation_masks = 0.5;
     o.residual_gains = true;

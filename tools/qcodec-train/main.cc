@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
                    "Share of the binary phase over which quantized filters grow from none to all")
       ->check(CLI::Range(0.0, 1.0));
   train->add_option("--distill", t.distill, "Weight of the L1 distance to the frozen float teacher");
+  train->add_flag("--relative-distillation", t.relative_distillation,
+                  "Weight each iteration's distance to the teacher by 1 / the teacher's own error "
+                  "there (late iterations, whose errors are small, count as much as early ones)");
   train->add_option("--beta-max", t.beta_max, "Final QuantNet annealing temperature");
   train->add_option("--regulariser", t.regulariser, "Weight of the +-1 regulariser");
   train->add_option("--edge-bases", t.edge_bases, "Binary bases of the first and last layers");
