@@ -39,6 +39,19 @@ torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x
   return (weight * l1).mean();
 }
 
+torch::Tensor distillation_loss(const torch::Tensor& x, const std::vector<torch::Tensor>& student,
+                                const std::vector<torch::Tensor>& teacher, bool relative) {
+  std::vector<torch::Tensor> distances, errors;
+  for (size_t i = 0; i < student.size(); ++i) {
+    distances.push_back((student[i] - teacher[i]).abs().mean());
+    errors.push_back((teacher[i] - x).abs().mean().detach());
+  }
+  auto distance = torch::stack(distances);
+  if (!relative) return distance.mean();
+  auto error = torch::stack(errors);
+  return (distance / error).mean() * error.mean();
+}
+
 Validation validate(CodecNet& model, const torch::Tensor& crops, int iterations, bool ssim_weighted,
                     bool hard, const torch::Device& device) {
   torch::NoGradGuard no_grad;

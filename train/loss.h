@@ -21,6 +21,14 @@ torch::Tensor local_ssim(const torch::Tensor& a, const torch::Tensor& b);
 // SSIM-weighted L1 (or plain L1) of a reconstruction, as in docs/DESIGN.md.
 torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x_hat, bool ssim_weighted);
 
+// Distillation: the mean over the iterations of the L1 distance between
+// the student's and the teacher's reconstructions. With `relative`, each
+// distance is divided by the teacher's own L1 error at that iteration and
+// the mean scaled back by the mean error, so late iterations, whose errors
+// and distances are small, count as much as early ones.
+torch::Tensor distillation_loss(const torch::Tensor& x, const std::vector<torch::Tensor>& student,
+                                const std::vector<torch::Tensor>& teacher, bool relative);
+
 struct Validation {
   double loss = 0;
   std::vector<double> msssim;  // after each iteration (raw 0.125 bpp each)

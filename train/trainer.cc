@@ -353,19 +353,7 @@ void train(const TrainOptions& o) {
         torch::NoGradGuard no_grad;
         target = teacher->forward(x, iterations, keep, Binarization::kStochastic);
       }
-      std::vector<torch::Tensor> distances, teacher_errors;
-      for (int i = 0; i < iterations; ++i) {
-        distances.push_back((result.reconstructions[i] - target.reconstructions[i]).abs().mean());
-        teacher_errors.push_back((target.reconstructions[i] - x).abs().mean());
-      }
-      distillation = torch::stack(distances).mean();
-      if (o.relative_distillation) {
-        // Each distance relative to what the teacher still misses there, scaled
-        // back to the mean error: the absolute L1 is dominated by the first
-        // iterations, while binarization's loss grows with the iterations.
-        auto errors = torch::stack(teacher_errors);
-        distillation = (torch::stack(distances) / errors).mean() * errors.mean();
-      }
+      distillation = distillation_loss(x, result.reconstructions, target.reconstructions, o.relative_distillation);
     }
     auto total = objective + (progress.binarizing ? o.regulariser : 0.0) * result.regulariser +
                  o.distill * distillation;

@@ -50,6 +50,24 @@ TEST(Loss, LocalSsimAgreesWithTileSsim) {
   EXPECT_GT(spread, 0.1) << "the images should differ";
 }
 
+// Two iterations the student misses the teacher by as much (0.04), where
+// the teacher's own error is 0.4 and 0.1: the plain distance weighs them
+// alike, the relative one weighs the second (the later, finer) four times
+// as much and scales the whole back by the mean error.
+TEST(Loss, RelativeDistillationWeighsEachIterationByTheTeachersError) {
+  auto x = torch::zeros({1, 3, 4, 4});
+  std::vector<torch::Tensor> teacher = {x + 0.4, x + 0.1};
+  auto s0 = (teacher[0] + 0.04).requires_grad_(), s1 = (teacher[1] + 0.04).requires_grad_();
+  EXPECT_NEAR(distillation_loss(x, {s0, s1}, teacher, false).item<double>(), 0.04, 1e-6);
+  auto relative = distillation_loss(x, {s0, s1}, teacher, true);
+  EXPECT_NEAR(relative.item<double>(), (0.04 / 0.4 + 0.04 / 0.1) / 2 * 0.25, 1e-6);
+  relative.backward();
+  EXPECT_NEAR((s1.grad().abs().sum() / s0.grad().abs().sum()).item<double>(), 4.0, 1e-4);
+  std::vector<torch::Tensor> equal_errors = {x + 0.2, x - 0.2};
+  EXPECT_NEAR(distillation_loss(x, {x + 0.25, x - 0.1}, equal_errors, true).item<double>(),
+              distillation_loss(x, {x + 0.25, x - 0.1}, equal_errors, false).item<double>(), 1e-6);
+}
+
 TEST(Quantizer, AlqErrorShrinksWithEveryBasis) {
   torch::manual_seed(1);
   auto w = torch::randn({6, 5, 3, 3});
