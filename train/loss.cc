@@ -39,17 +39,20 @@ torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x
   return (weight * l1).mean();
 }
 
+torch::Tensor relative_mean(const torch::Tensor& values, const torch::Tensor& sizes) {
+  auto scale = sizes.detach();
+  return (values / scale).mean() * scale.mean();
+}
+
 torch::Tensor distillation_loss(const torch::Tensor& x, const std::vector<torch::Tensor>& student,
                                 const std::vector<torch::Tensor>& teacher, bool relative) {
-  std::vector<torch::Tensor> distances, errors;
-  for (size_t i = 0; i < student.size(); ++i) {
-    distances.push_back((student[i] - teacher[i]).abs().mean());
-    errors.push_back((teacher[i] - x).abs().mean().detach());
-  }
+  std::vector<torch::Tensor> distances;
+  for (size_t i = 0; i < student.size(); ++i) distances.push_back((student[i] - teacher[i]).abs().mean());
   auto distance = torch::stack(distances);
   if (!relative) return distance.mean();
-  auto error = torch::stack(errors);
-  return (distance / error).mean() * error.mean();
+  std::vector<torch::Tensor> errors;
+  for (const auto& t : teacher) errors.push_back((t - x).abs().mean());
+  return relative_mean(distance, torch::stack(errors));
 }
 
 Validation validate(CodecNet& model, const torch::Tensor& crops, int iterations, bool ssim_weighted,

@@ -21,6 +21,11 @@ torch::Tensor local_ssim(const torch::Tensor& a, const torch::Tensor& b);
 // SSIM-weighted L1 (or plain L1) of a reconstruction, as in docs/DESIGN.md.
 torch::Tensor reconstruction_loss(const torch::Tensor& x, const torch::Tensor& x_hat, bool ssim_weighted);
 
+// The mean of values[i] / sizes[i], scaled back by the mean size, with no
+// gradient through the sizes: each term counts by its relative change, so
+// small terms learn as fast as large ones while the value keeps its scale.
+torch::Tensor relative_mean(const torch::Tensor& values, const torch::Tensor& sizes);
+
 // Distillation: the mean over the iterations of the L1 distance between
 // the student's and the teacher's reconstructions. With `relative`, each
 // distance is divided by the teacher's own L1 error at that iteration and

@@ -337,15 +337,11 @@ void train(const TrainOptions& o) {
     for (const auto& x_hat : result.reconstructions) {
       losses.push_back(reconstruction_loss(x, x_hat, o.ssim_weighted));
     }
-    auto loss = torch::stack(losses).mean();  // reported; the gradient may weight iterations
-    auto objective = loss;
-    if (o.relative_iterations) {
-      // Each iteration's loss relative to its own size (the gradient of the
-      // mean of log losses, scaled back to the mean loss): late iterations,
-      // whose losses are small, keep learning.
-      auto all = torch::stack(losses);
-      objective = (all / all.detach()).mean() * loss.detach();
-    }
+    auto all = torch::stack(losses);
+    auto loss = all.mean();  // reported; the gradient may weight iterations
+    // Relative to each iteration's own size, late iterations, whose losses
+    // are small, keep learning.
+    auto objective = o.relative_iterations ? relative_mean(all, all) : loss;
     auto distillation = torch::zeros({}, x.options());
     if (teacher) {
       CodecNetImpl::Result target;
@@ -353,7 +349,8 @@ void train(const TrainOptions& o) {
         torch::NoGradGuard no_grad;
         target = teacher->forward(x, iterations, keep, Binarization::kStochastic);
       }
-      distillation = distillation_loss(x, result.reconstructions, target.reconstructions, o.relative_distillation);
+      distillation =
+          distillation_loss(x, result.reconstructions, target.reconstructions, o.relative_distillation);
     }
     auto total = objective + (progress.binarizing ? o.regulariser : 0.0) * result.regulariser +
                  o.distill * distillation;

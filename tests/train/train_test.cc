@@ -54,6 +54,17 @@ TEST(Loss, LocalSsimAgreesWithTileSsim) {
 // the teacher's own error is 0.4 and 0.1: the plain distance weighs them
 // alike, the relative one weighs the second (the later, finer) four times
 // as much and scales the whole back by the mean error.
+TEST(Loss, RelativeMeanKeepsTheScaleAndWeighsEachTermByItsSize) {
+  auto sizes = torch::tensor({0.4, 0.1}, torch::kDouble).requires_grad_();
+  auto values = (sizes * 1.0).detach().requires_grad_();
+  auto mean = relative_mean(values, sizes);
+  EXPECT_NEAR(mean.item<double>(), 0.25, 1e-12);  // values == sizes: the plain mean
+  mean.backward();
+  EXPECT_NEAR(values.grad()[0].item<double>(), 0.25 / (2 * 0.4), 1e-12);
+  EXPECT_NEAR(values.grad()[1].item<double>(), 0.25 / (2 * 0.1), 1e-12);
+  EXPECT_FALSE(sizes.grad().defined());  // no gradient through the sizes
+}
+
 TEST(Loss, RelativeDistillationWeighsEachIterationByTheTeachersError) {
   auto x = torch::zeros({1, 3, 4, 4});
   std::vector<torch::Tensor> teacher = {x + 0.4, x + 0.1};
