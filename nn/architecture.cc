@@ -16,6 +16,7 @@ void ArchConfig::validate() const {
   for (int c : dec_cells) ok = ok && positive(c, 4096) && c % 4 == 0;
   ok = ok && (residual_gains.empty() || (!one_shot && static_cast<int>(residual_gains.size()) == iterations));
   for (float g : residual_gains) ok = ok && g >= 1.0f / 64 && g <= 64;  // also rejects NaN
+  ok = ok && freeze_grace >= 0 && freeze_grace < iterations && (freeze_stopped || freeze_grace == 0);
   if (!ok) throw Error("invalid network architecture: " + describe());
 }
 
@@ -28,6 +29,7 @@ std::string ArchConfig::describe() const {
   s << " k" << input_kernel << "/" << hidden_kernel << " iters " << iterations << " priming " << priming;
   if (one_shot) s << " one-shot";
   if (freeze_stopped) s << " freeze-stopped";
+  if (freeze_grace) s << " grace " << freeze_grace;
   if (!residual_gains.empty()) {
     s << " gains";
     for (float g : residual_gains) s << " " << g;

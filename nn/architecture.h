@@ -24,6 +24,10 @@
 //   of stopped tiles can be skipped. A conv at a coding position still reads
 //   its frozen neighbours. Without it, every position is updated every
 //   iteration (zero bits are an input like any other).
+//   freeze_grace g delays the freeze: a position is computed in iteration i
+//   if its tile codes bits in any of iterations i-g .. i (those before the
+//   first counting as coding), so a tile keeps refining for g iterations
+//   after its last bits, and one that codes none still gets the first g.
 // A cell is a ConvGRU or ConvLSTM: its input conv (kernel input_kernel,
 // stride s) and its hidden conv (hidden_kernel, stride 1) each produce
 // gates x hidden channels, added before the gate nonlinearities.
@@ -49,6 +53,7 @@ struct ArchConfig {
   int priming = 0;                    // extra decoder steps on the first code
   bool one_shot = false;              // x_hat_i = out_i instead of the additive update
   bool freeze_stopped = false;        // positions of tiles coding no bits keep their state
+  int freeze_grace = 0;               // with freeze_stopped: iterations computed after a tile's last bits
   std::vector<float> residual_gains;  // g_i per iteration; empty: all 1
 
   // Residual gain of iteration i (0-based).

@@ -1,5 +1,6 @@
 #include "nn/coding_positions.h"
 
+#include <algorithm>
 #include <string>
 
 #include "base/error.h"
@@ -9,12 +10,24 @@ namespace qc {
 CodingPositions::CodingPositions(const uint8_t* coding, int rows, int cols)
     : rows_(rows), cols_(cols), coding_(coding, coding + static_cast<size_t>(rows) * cols) {}
 
-CodingPositions CodingPositions::from_bits(const int8_t* bits, int channels, int rows, int cols) {
+std::vector<uint8_t> coding_from_bits(const int8_t* bits, int channels, int rows, int cols) {
   const size_t plane = static_cast<size_t>(rows) * cols;
   std::vector<uint8_t> coding(plane, 0);
   for (int c = 0; c < channels; ++c)
     for (size_t p = 0; p < plane; ++p) coding[p] |= bits[c * plane + p] != 0;
-  return CodingPositions(coding.data(), rows, cols);
+  return coding;
+}
+
+FreezeWindow::FreezeWindow(int rows, int cols, int grace)
+    : rows_(rows), cols_(cols), grace_(grace), idle_(static_cast<size_t>(rows) * cols, 0) {}
+
+CodingPositions FreezeWindow::next(const uint8_t* coding) {
+  std::vector<uint8_t> active(idle_.size());
+  for (size_t p = 0; p < idle_.size(); ++p) {
+    idle_[p] = !coding || coding[p] ? 0 : std::min(idle_[p] + 1, grace_ + 1);
+    active[p] = idle_[p] <= grace_;
+  }
+  return CodingPositions(active.data(), rows_, cols_);
 }
 
 void CodingPositions::spans(int y, int height, int width, std::vector<PixelSpan>& spans) const {

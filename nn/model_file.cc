@@ -1,12 +1,13 @@
 // .qcm layout, all integers little-endian:
-//   header  "QCM1" | u32 version (1 or 2) | u64 body size | u64 compressed body size
+//   header  "QCM1" | u32 version (1, 2 or 3) | u64 body size | u64 compressed body size
 //   body    zstd frame of:
 //             config: u8 cell, i32 enc_conv, i32 enc_cells[3], i32 code_channels,
 //                     i32 dec_conv, i32 dec_cells[4], i32 input_kernel,
 //                     i32 hidden_kernel, i32 iterations, i32 priming,
-//                     version 2 only: u8 reconstruction flags (bit 0
-//                     one-shot, bit 1 freeze-stopped), u32 gain count (0
-//                     or iterations), f32 residual_gains[gain count]
+//                     version 2 and 3: u8 reconstruction flags (bit 0
+//                     one-shot, bit 1 freeze-stopped), version 3 only: u8
+//                     freeze grace, then u32 gain count (0 or iterations),
+//                     f32 residual_gains[gain count]
 //             u32 layer count, then per layer:
 //                     u32 name length, name bytes, u32 bases, f32 input_scale,
 //                     u8 has_bias, u64 bits[bases * out * row_words],
@@ -30,11 +31,14 @@ constexpr char kMagic[4] = {'Q', 'C', 'M', '1'};
 // Version 2 adds the reconstruction fields (one-shot, freeze-stopped,
 // residual gains); a model with none of them is still written as version 1,
 // so every model has one encoding (and one fingerprint). Builds from before
-// freeze-stopped refuse such a model ("bad reconstruction flags").
+// freeze-stopped refuse such a model ("bad reconstruction flags"). Version 3
+// adds the freeze grace, written only where it is not 0.
 constexpr uint32_t kVersionPlain = 1;
 constexpr uint32_t kVersionReconstruction = 2;
+constexpr uint32_t kVersionFreezeGrace = 3;
 
 uint32_t version_of(const ArchConfig& c) {
+  if (c.freeze_grace) return kVersionFreezeGrace;
   return c.one_shot || c.freeze_stopped || !c.residual_gains.empty() ? kVersionReconstruction : kVersionPlain;
 }
 constexpr size_t kHeaderBytes = 4 + 4 + 8 + 8;
@@ -120,8 +124,10 @@ void write_config(Writer& w, const ArchConfig& c) {
   w.i32(c.hidden_kernel);
   w.i32(c.iterations);
   w.i32(c.priming);
-  if (version_of(c) == kVersionReconstruction) {
+  const uint32_t version = version_of(c);
+  if (version >= kVersionReconstruction) {
     w.u8((c.one_shot ? 1 : 0) | (c.freeze_stopped ? 2 : 0));
+    if (version == kVersionFreezeGrace) w.u8(static_cast<uint8_t>(c.freeze_grace));
     w.u32(static_cast<uint32_t>(c.residual_gains.size()));
     for (float g : c.residual_gains) w.f32(g);
   }
@@ -141,11 +147,15 @@ ArchConfig read_config(Reader& r, uint32_t version) {
   c.hidden_kernel = r.i32();
   c.iterations = r.i32();
   c.priming = r.i32();
-  if (version == kVersionReconstruction) {
+  if (version >= kVersionReconstruction) {
     const uint8_t flags = r.u8();
     if (flags > 3) r.fail("bad reconstruction flags");
     c.one_shot = flags & 1;
     c.freeze_stopped = flags & 2;
+    if (version == kVersionFreezeGrace) {
+      c.freeze_grace = r.u8();
+      if (c.freeze_grace == 0) r.fail("a version 3 model has a freeze grace");
+    }
     const uint32_t gains = r.u32();
     if (gains != 0 && gains != static_cast<uint32_t>(c.iterations)) r.fail("bad residual gain count");
     c.residual_gains.resize(gains);
@@ -279,7 +289,7 @@ QcmModel parse_qcm(const uint8_t* data, size_t size, const std::string& source) 
     fail("not a qcodec model (.qcm) file");
   Reader header(data + 4, kHeaderBytes - 4, source);
   uint32_t version = header.u32();
-  if (version != kVersionPlain && version != kVersionReconstruction)
+  if (version < kVersionPlain || version > kVersionFreezeGrace)
     fail("unsupported model version " + std::to_string(version));
   uint64_t raw_size = header.u64();
   uint64_t packed_size = header.u64();

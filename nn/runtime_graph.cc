@@ -97,7 +97,8 @@ class Encoder : public EncoderState::Impl {
         conv_(net.conv("enc.conv")),
         binarizer_(net.conv("binarizer")),
         cells_(make_cells<T>(net, true)),
-        scratch_(net.pool().size()) {
+        scratch_(net.pool().size()),
+        freeze_(height / ArchConfig::kStride, width / ArchConfig::kStride, net.config().freeze_grace) {
     const ArchConfig& c = net.config();
     image_.shape(height, width, 3, conv_.pad());
     int h = conv_.out_size(height), w = conv_.out_size(width);
@@ -114,7 +115,7 @@ class Encoder : public EncoderState::Impl {
   void step(const float* residual, int8_t* bits, float* values, const uint8_t* coding) override {
     ThreadPool& pool = net_.pool();
     std::optional<CodingPositions> positions;
-    if (coding && net_.config().freeze_stopped) positions.emplace(coding, code_in_.height, code_in_.width);
+    if (net_.config().freeze_stopped) positions.emplace(freeze_.next(coding));
     const CodingPositions* frozen = positions ? &*positions : nullptr;
     const size_t plane = static_cast<size_t>(height_) * width_;
     // The residual gain is applied pixel by pixel as the input is stored: no
@@ -171,6 +172,7 @@ class Encoder : public EncoderState::Impl {
   std::vector<RuntimeCell<T>> cells_;
   std::vector<RowScratch> scratch_;
   PaddedTensor<T> image_, cell_in_[3], code_in_;
+  FreezeWindow freeze_;
   int iteration_ = 0;
 };
 
@@ -184,7 +186,8 @@ class Decoder : public DecoderState::Impl {
         conv_(net.conv("dec.conv")),
         out_(net.conv("dec.out")),
         cells_(make_cells<T>(net, false)),
-        scratch_(net.pool().size()) {
+        scratch_(net.pool().size()),
+        freeze_(height / ArchConfig::kStride, width / ArchConfig::kStride, net.config().freeze_grace) {
     const ArchConfig& c = net.config();
     int h = height / ArchConfig::kStride, w = width / ArchConfig::kStride;
     code_.assign(static_cast<size_t>(h) * w * c.code_channels, 0.0f);
@@ -206,8 +209,9 @@ class Decoder : public DecoderState::Impl {
     const size_t code_plane = static_cast<size_t>(code_in_.height) * code_in_.width;
     std::optional<CodingPositions> positions;
     if (net_.config().freeze_stopped) {
-      positions.emplace(
-          CodingPositions::from_bits(bits, net_.config().code_channels, code_in_.height, code_in_.width));
+      const std::vector<uint8_t> coding =
+          coding_from_bits(bits, net_.config().code_channels, code_in_.height, code_in_.width);
+      positions.emplace(freeze_.next(coding.data()));
     }
     const CodingPositions* frozen = positions ? &*positions : nullptr;
     for (size_t i = 0; i < code_.size(); ++i) {
@@ -266,6 +270,7 @@ class Decoder : public DecoderState::Impl {
   std::vector<RowScratch> scratch_;
   std::vector<float> code_;
   PaddedTensor<T> code_in_, cell_in_[4], out_in_;
+  FreezeWindow freeze_;
   int iteration_ = 0;
 };
 

@@ -66,8 +66,9 @@ class EncoderState {
   // when given, the same layout: the binarizer's outputs before sign(), whose
   // magnitude is how sure the encoder is of each bit. coding, when given:
   // H/16 x W/16, nonzero where this iteration's bits will be kept; with
-  // ArchConfig::freeze_stopped the other positions keep their state (and
-  // their bits are meaningless). Without it every position codes.
+  // ArchConfig::freeze_stopped the other positions keep their state once
+  // their freeze grace has passed (and their bits are meaningless). Without
+  // it every position codes.
   void step(const float* residual, int8_t* bits, float* values = nullptr, const uint8_t* coding = nullptr);
   size_t state_bytes() const;  // the recurrent state
 
@@ -91,7 +92,8 @@ class DecoderState {
   // output (divided by its residual gain) to x_hat (3 x H x W), or, for a
   // one-shot network, replaces x_hat with it. The first call also runs the
   // priming steps. With ArchConfig::freeze_stopped, positions whose bits are
-  // all 0 keep their state and pixels, and cost nothing.
+  // all 0 (in this iteration and the freeze grace's before it) keep their
+  // state and pixels, and cost nothing.
   void step(const int8_t* bits, float* x_hat);
   size_t state_bytes() const;  // the recurrent state
 

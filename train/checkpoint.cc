@@ -26,8 +26,8 @@ torch::Tensor encode_arch(CodecNet& model) {
   return torch::tensor(v, torch::kInt64);
 }
 
-// `reconstruction` holds the optional one_shot, freeze_stopped and
-// residual_gains entries.
+// `reconstruction` holds the optional one_shot, freeze_stopped, freeze_grace
+// and residual_gains entries.
 CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction, const std::string& path) {
   auto v = t.to(torch::kInt64).contiguous();
   const int64_t* p = v.data_ptr<int64_t>();
@@ -46,6 +46,7 @@ CodecNet decode_arch(const torch::Tensor& t, const ArchConfig& reconstruction, c
   for (int k = 0; k < 4; ++k) c.dec_cells[k] = p[11 + k];
   c.one_shot = reconstruction.one_shot;
   c.freeze_stopped = reconstruction.freeze_stopped;
+  c.freeze_grace = reconstruction.freeze_grace;
   c.residual_gains = reconstruction.residual_gains;
   CodecNet model{nullptr};
   try {
@@ -103,6 +104,9 @@ void write_checkpoint(const std::string& path, CodecNet& model, torch::optim::Op
   if (model->config().freeze_stopped) {
     archive.write("freeze_stopped", torch::tensor(int64_t{1}, torch::kInt64));
   }
+  if (model->config().freeze_grace) {
+    archive.write("freeze_grace", torch::tensor(int64_t{model->config().freeze_grace}, torch::kInt64));
+  }
   torch::serialize::OutputArchive model_archive, optimizer_archive;
   model->save(model_archive);
   optimizer.save(optimizer_archive);
@@ -155,7 +159,7 @@ CodecNet load_model(const std::string& path) {
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   const torch::Tensor rng = generator.get_state();
   ArchConfig reconstruction;
-  torch::Tensor gains, one_shot, freeze_stopped;
+  torch::Tensor gains, one_shot, freeze_stopped, freeze_grace;
   if (archive.try_read("residual_gains", gains)) {
     gains = gains.to(torch::kFloat32).contiguous();
     reconstruction.residual_gains.assign(gains.data_ptr<float>(), gains.data_ptr<float>() + gains.numel());
@@ -163,6 +167,9 @@ CodecNet load_model(const std::string& path) {
   if (archive.try_read("one_shot", one_shot)) reconstruction.one_shot = one_shot.item<int64_t>() != 0;
   if (archive.try_read("freeze_stopped", freeze_stopped)) {
     reconstruction.freeze_stopped = freeze_stopped.item<int64_t>() != 0;
+  }
+  if (archive.try_read("freeze_grace", freeze_grace)) {
+    reconstruction.freeze_grace = static_cast<int>(freeze_grace.item<int64_t>());
   }
   CodecNet model = decode_arch(arch, reconstruction, path);
   generator.set_state(rng);

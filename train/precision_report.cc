@@ -96,7 +96,7 @@ std::vector<PrecisionRow> precision_report(const PrecisionOptions& o) {
   CodecNet float_model = o.float_checkpoint.empty() ? model : load_model(o.float_checkpoint);
   float_model->eval();
   // Uniform iterations stop no tile: the freeze flag changes nothing here.
-  float_model->set_freeze_stopped(model->config().freeze_stopped);
+  float_model->set_freeze_stopped(model->config().freeze_stopped, model->config().freeze_grace);
   if (float_model->config().describe() != model->config().describe()) {
     throw Error(o.float_checkpoint + ": not the architecture of " + o.checkpoint);
   }

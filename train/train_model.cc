@@ -61,9 +61,10 @@ void CodecNetImpl::set_residual_gains(std::vector<float> gains) {
   replace_config(std::move(c));
 }
 
-void CodecNetImpl::set_freeze_stopped(bool freeze) {
+void CodecNetImpl::set_freeze_stopped(bool freeze, int grace) {
   ArchConfig c = config_;
   c.freeze_stopped = freeze;
+  c.freeze_grace = grace;
   replace_config(std::move(c));
 }
 
@@ -171,6 +172,15 @@ torch::Tensor CodecNetImpl::decode(const Weights& w, const torch::Tensor& bits, 
   return conv(w, dec_out_, d);
 }
 
+torch::Tensor CodecNetImpl::computed_positions(const std::vector<torch::Tensor>& keep, int i) const {
+  if (i < config_.freeze_grace) return torch::Tensor();  // iterations before the first count as coding
+  torch::Tensor active = keep[i];
+  for (int j = i - config_.freeze_grace; j < i; ++j) {
+    if (keep[j].defined()) active = torch::maximum(active, keep[j]);
+  }
+  return active;
+}
+
 CodecNetImpl::Result CodecNetImpl::forward(const torch::Tensor& x, int iterations,
                                            const std::vector<torch::Tensor>& keep,
                                            Binarization binarization) {
@@ -186,7 +196,8 @@ CodecNetImpl::Result CodecNetImpl::forward(const torch::Tensor& x, int iteration
   for (int i = 0; i < iterations; ++i) {
     const double gain = config_.gain(i);
     const bool masked = i < static_cast<int>(keep.size()) && keep[i].defined();
-    const torch::Tensor active = masked && config_.freeze_stopped ? keep[i] : torch::Tensor();
+    const torch::Tensor active =
+        masked && config_.freeze_stopped ? computed_positions(keep, i) : torch::Tensor();
     auto bits = encode(w, (image - x_hat) * gain, enc, binarization, active);
     if (masked) bits = bits * keep[i];
     if (i == 0) {

@@ -31,9 +31,9 @@ class CodecNetImpl : public torch::nn::Module {
   torch::ScalarType compute_dtype() const { return compute_dtype_; }
   // Fixed per-iteration residual gains (architecture.h); validated.
   void set_residual_gains(std::vector<float> gains);
-  // Stopped tiles keep their state (architecture.h); a network trained
-  // without it can be fine-tuned with it.
-  void set_freeze_stopped(bool freeze);
+  // Stopped tiles keep their state after `grace` iterations (architecture.h);
+  // a network trained without it can be fine-tuned with it.
+  void set_freeze_stopped(bool freeze, int grace = 0);
   // Raises the maximum iteration count (no-op when not larger); the new
   // iterations repeat the last residual gain.
   void extend_iterations(int iterations);
@@ -82,6 +82,10 @@ class CodecNetImpl : public torch::nn::Module {
                        Binarization binarization, const torch::Tensor& active) const;
   torch::Tensor decode(const Weights& w, const torch::Tensor& bits, RecurrentState& state,
                        const torch::Tensor& active) const;
+  // The positions computed in iteration i of a freeze_stopped network: those
+  // kept in iteration i or in the freeze grace's iterations before it
+  // (iterations before the first count as kept; undefined: all).
+  torch::Tensor computed_positions(const std::vector<torch::Tensor>& keep, int i) const;
 
   ArchConfig config_;
   std::vector<LayerSpec> specs_;

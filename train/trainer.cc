@@ -228,7 +228,8 @@ void train(const TrainOptions& o) {
                    : o.grow_from.empty() ? CodecNet(o.arch)
                                          : widen(*load_model(o.grow_from), o.arch);
   model->extend_iterations(o.extend_iterations);
-  if (o.freeze_stopped) model->set_freeze_stopped(true);
+  if (o.freeze_grace && !o.freeze_stopped) throw Error("--freeze-grace needs --freeze-stopped");
+  if (o.freeze_stopped) model->set_freeze_stopped(true, o.freeze_grace);
   const std::vector<int> pinned = pinned_bases(model->specs(), o.layer_bases);
   const int max_iterations = model->config().iterations;
   if (o.train_iterations < 1 || o.train_iterations > max_iterations) {
@@ -252,7 +253,8 @@ void train(const TrainOptions& o) {
   CodecNet teacher{nullptr};
   auto open_teacher = [&] {
     teacher = load_teacher(teacher_path, max_iterations, device);
-    teacher->set_freeze_stopped(model->config().freeze_stopped);  // the student's semantics
+    teacher->set_freeze_stopped(model->config().freeze_stopped,
+                                model->config().freeze_grace);  // the student's semantics
     teacher->set_compute_dtype(compute);
   };
   if (o.distill > 0 && progress.binarizing) open_teacher();

@@ -86,6 +86,15 @@ TEST(ModelFile, ReconstructionFieldsRoundTripAsVersion2) {
   EXPECT_TRUE(frozen_back.freeze_stopped);
   EXPECT_FALSE(frozen_back.one_shot);
   EXPECT_NE(frozen_back.describe(), plain.config.describe());
+  EXPECT_EQ(frozen_back.freeze_grace, 0);
+
+  QcmModel graced = frozen;
+  graced.config.freeze_grace = 2;
+  std::vector<uint8_t> graced_bytes = serialize_qcm(graced);
+  EXPECT_EQ(graced_bytes[4], 3);
+  EXPECT_EQ(parse_qcm(graced_bytes.data(), graced_bytes.size(), "m.qcm").config.freeze_grace, 2);
+  graced.config.freeze_stopped = false;  // a grace without the freeze
+  EXPECT_THROW(serialize_qcm(graced), Error);
 }
 
 TEST(ModelFile, EveryTruncationIsRejected) {

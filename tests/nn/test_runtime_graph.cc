@@ -16,9 +16,10 @@ constexpr int kHeight = 48, kWidth = 32;
 
 TEST(RuntimeGraph, SameBitsForEveryIsaAndThreadCount) {
   for (CellType cell : {CellType::kGru, CellType::kLstm})
-    for (bool freeze : {false, true}) {
+    for (int freeze : {0, 1, 2}) {  // none, freeze, freeze after a grace of 1
       QcmModel model = random_qcm_model(small_config(cell, 1), 2, 21);
-      model.config.freeze_stopped = freeze;
+      model.config.freeze_stopped = freeze > 0;
+      model.config.freeze_grace = freeze == 2 ? 1 : 0;
       std::vector<float> x = test_image(kHeight, kWidth, 5);
       LoopResult first;
       bool have_first = false;
@@ -109,6 +110,30 @@ TEST(RuntimeGraph, FreezeStoppedKeepsTheStoppedTilesPixels) {
   }
 }
 
+// With a freeze grace of 1, a stopped tile's pixels move once more after its
+// last bits, then keep.
+TEST(RuntimeGraph, FreezeGraceUpdatesStoppedTilesOnceMore) {
+  QcmModel model = random_qcm_model(small_config(CellType::kGru, 0), 2, 31);
+  model.config.freeze_stopped = true;
+  model.config.freeze_grace = 1;
+  RuntimeNetwork net(model);
+  std::vector<float> x = test_image(kHeight, kWidth, 8);
+  std::vector<float> x_hat[3];
+  for (int n = 1; n <= 3; ++n) x_hat[n - 1] = run_loop(net, x, kHeight, kWidth, n).x_hat;
+  const int cols = kWidth / 16;
+  int moved_in_grace = 0, moved_after = 0;
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < kHeight; ++y)
+      for (int i = 0; i < kWidth; ++i) {
+        if (codes_in(static_cast<size_t>(y / 16) * cols + i / 16, 1)) continue;
+        const size_t at = (static_cast<size_t>(c) * kHeight + y) * kWidth + i;
+        moved_in_grace += x_hat[1][at] != x_hat[0][at];
+        moved_after += x_hat[2][at] != x_hat[1][at];
+      }
+  EXPECT_GT(moved_in_grace, 0);
+  EXPECT_EQ(moved_after, 0);
+}
+
 TEST(CodingPositions, SpansFollowTheCodeGridAtEveryScale) {
   const uint8_t coding[] = {1, 1, 0, 1,  //
                             0, 0, 0, 0};
@@ -132,8 +157,31 @@ TEST(CodingPositions, SpansFollowTheCodeGridAtEveryScale) {
   // From masked bits, two channels: a coding position is +-1 in both.
   const int8_t bits[] = {1,  -1, 0, 1,  0, 0, 0, 0,  //
                          -1, 1,  0, -1, 0, 0, 0, 0};
-  CodingPositions::from_bits(bits, 2, 2, 4).spans(0, 2, 4, spans);
+  const std::vector<uint8_t> from_bits = coding_from_bits(bits, 2, 2, 4);
+  CodingPositions(from_bits.data(), 2, 4).spans(0, 2, 4, spans);
   EXPECT_EQ(pairs(), (std::vector<std::pair<int, int>>{{0, 2}, {3, 4}}));
+}
+
+// A position stays computed for `grace` iterations after its last bits.
+TEST(CodingPositions, FreezeWindowKeepsStoppedPositionsForTheGrace) {
+  FreezeWindow window(1, 4, 2);
+  std::vector<PixelSpan> spans;
+  auto computed = [&](std::vector<uint8_t> coding) {
+    window.next(coding.data()).spans(0, 1, 4, spans);
+    std::vector<std::pair<int, int>> out;
+    for (const auto& s : spans) out.emplace_back(s.begin, s.end);
+    return out;
+  };
+  using Spans = std::vector<std::pair<int, int>>;
+  EXPECT_EQ(computed({1, 1, 0, 1}), (Spans{{0, 4}}));  // before the first iteration all count as coding
+  EXPECT_EQ(computed({1, 0, 0, 0}), (Spans{{0, 4}}));
+  EXPECT_EQ(computed({0, 0, 0, 0}), (Spans{{0, 2}, {3, 4}}));  // position 2: its 2 iterations spent
+  EXPECT_EQ(computed({0, 0, 0, 0}), (Spans{{0, 1}}));  // positions 1 and 3: 2 iterations of grace spent
+  EXPECT_EQ(computed({0, 0, 1, 0}), (Spans{{2, 3}}));  // and position 0's
+  EXPECT_EQ(computed({0, 0, 0, 0}), (Spans{{2, 3}}));
+  window.next(nullptr).spans(0, 1, 4, spans);  // no mask: every position codes
+  EXPECT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].end - spans[0].begin, 4);
 }
 
 TEST(RuntimeGraph, RejectsBadSizesAndBits) {

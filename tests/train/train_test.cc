@@ -276,12 +276,13 @@ TEST(MixedPrecision, AutoPicksBf16OnlyWhereTheCpuHasIt) {
 // reproduces the training model with the same binary weights, with every
 // third code position stopped after the first iteration.
 void expect_runtime_graph_matches_training_model(bool one_shot, const std::vector<float>& residual_gains,
-                                                 bool freeze_stopped = false) {
+                                                 bool freeze_stopped = false, int freeze_grace = 0) {
   torch::manual_seed(3);
   ArchConfig config = tiny_config();
   config.one_shot = one_shot;
   config.residual_gains = residual_gains;
   config.freeze_stopped = freeze_stopped;
+  config.freeze_grace = freeze_grace;
   CodecNet model(config);
   model->set_bases(layer_index(model->specs(), "enc.conv"), 2);
   model->eval();
@@ -340,6 +341,8 @@ TEST(TrainModel, RuntimeGraphMatchesTheTrainingModel) {
 TEST(TrainModel, RuntimeGraphMatchesTheTrainingModelFreezingStoppedTiles) {
   expect_runtime_graph_matches_training_model(false, {1.0f, 3.0f, 5.5f, 8.0f}, true);
   expect_runtime_graph_matches_training_model(true, {}, true);
+  // A grace of 1: the stopped positions are computed in iteration 1, frozen in 2.
+  expect_runtime_graph_matches_training_model(false, {1.0f, 3.0f, 5.5f, 8.0f}, true, 1);
 }
 
 TEST(TrainModel, RuntimeGraphMatchesTheTrainingModelWithResidualGains) {

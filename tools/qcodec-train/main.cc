@@ -90,6 +90,11 @@ int main(int argc, char** argv) {
   train->add_flag("--freeze-stopped", t.freeze_stopped,
                   "Tiles that code no bits in an iteration keep their state and pixels, so the "
                   "runtime can skip them (also on --resume: fine-tunes a network to it)");
+  train
+      ->add_option("--freeze-grace", t.freeze_grace,
+                   "With --freeze-stopped: a tile keeps refining for this many iterations after its "
+                   "last bits before it freezes")
+      ->check(CLI::Range(0, 63));
   train->add_option("--extend-iterations", t.extend_iterations,
                     "With --resume: raise the network's maximum iteration count to this (new "
                     "iterations repeat the last residual gain)");
