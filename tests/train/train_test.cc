@@ -410,6 +410,8 @@ void expect_resume_continues_exactly(const std::function<void(TrainOptions&)>& c
   EXPECT_EQ(a->config().residual_gains.empty(), !o.residual_gains);
   EXPECT_EQ(a->config().freeze_stopped, o.freeze_stopped);
   EXPECT_EQ(b->config().freeze_stopped, o.freeze_stopped);
+  EXPECT_EQ(a->config().freeze_grace, o.freeze_grace);
+  EXPECT_EQ(b->config().freeze_grace, o.freeze_grace);
   for (size_t i = 0; i < a->specs().size(); ++i) EXPECT_EQ(a->bases(i), b->bases(i));
   auto pa = a->named_parameters(), pb = b->named_parameters();
   ASSERT_EQ(pa.size(), pb.size());
@@ -557,6 +559,7 @@ TEST(Trainer, ResumeContinuesExactlyWithEveryBinaryPhaseOption) {
     o.allocation_masks = 0.5;
     o.residual_gains = true;
     o.freeze_stopped = true;
+    o.freeze_grace = 1;
   });
 }
 
