@@ -63,6 +63,7 @@ void export_model(const ExportOptions& o) {
     throw Error(o.output + ": already exists (use -f to overwrite)");
   }
   CodecNet model = load_model(o.checkpoint);
+  if (o.freeze_grace >= 0) model->set_freeze_stopped(true, o.freeze_grace);
   for (size_t i = 0; o.bases > 0 && i < model->specs().size(); ++i) {
     model->set_bases(i, std::max(model->bases(i), o.bases));
   }

@@ -71,7 +71,8 @@ struct ExportOptions {
   std::string output;           // .qcm
   std::string calibration_dir;  // the training images: calibration + the validation report
   int calibration_crops = 16;
-  int bases = 0;  // > 0: at least this many ALQ bases in every layer
+  int bases = 0;          // > 0: at least this many ALQ bases in every layer
+  int freeze_grace = -1;  // >= 0: write the model freeze_stopped with this grace (-1: as trained)
   bool overwrite = false;
 };
 

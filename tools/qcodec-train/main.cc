@@ -120,6 +120,10 @@ int main(int argc, char** argv) {
   exp->add_option("-o,--output", e.output, "Output .qcm file")->required();
   exp->add_option("--crops", e.calibration_crops, "Calibration crops");
   exp->add_option("--bases", e.bases, "At least this many binary bases (ALQ) in every layer");
+  exp->add_option("--freeze-grace", e.freeze_grace,
+                  "Write the model to freeze a stopped tile this many iterations after its last bits, "
+                  "so the runtime skips its work (default: as the checkpoint was trained)")
+      ->check(CLI::Range(0, 63));
   exp->add_flag("-f,--force", e.overwrite, "Overwrite the output file");
 
   qc::PrecisionOptions r;
