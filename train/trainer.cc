@@ -228,8 +228,10 @@ void train(const TrainOptions& o) {
                    : o.grow_from.empty() ? CodecNet(o.arch)
                                          : widen(*load_model(o.grow_from), o.arch);
   model->extend_iterations(o.extend_iterations);
-  if (o.freeze_grace && !o.freeze_stopped) throw Error("--freeze-grace needs --freeze-stopped");
-  if (o.freeze_stopped) model->set_freeze_stopped(true, o.freeze_grace);
+  if (o.freeze_grace >= 0 && !o.freeze_stopped) throw Error("--freeze-grace needs --freeze-stopped");
+  if (o.freeze_stopped) {  // a resumed network keeps its grace unless one is given
+    model->set_freeze_stopped(true, o.freeze_grace >= 0 ? o.freeze_grace : model->config().freeze_grace);
+  }
   const std::vector<int> pinned = pinned_bases(model->specs(), o.layer_bases);
   const int max_iterations = model->config().iterations;
   if (o.train_iterations < 1 || o.train_iterations > max_iterations) {

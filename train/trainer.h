@@ -44,7 +44,8 @@ struct TrainOptions {
   bool residual_gains = false;           // give a network without gains the measured ones
   bool freeze_stopped = false;           // stopped tiles keep their state (architecture.h); also
                                          // on a resumed network, which keeps it once set
-  int freeze_grace = 0;                  // with freeze_stopped: iterations a stopped tile still computes
+  int freeze_grace = -1;                 // with freeze_stopped: iterations a stopped tile still
+                                         // computes (-1: a resumed network's, else 0)
   int extend_iterations = 0;             // raise a resumed network's (and teacher's) maximum
                                          // iteration count to this (0: keep)
   int64_t validate_every = 500;

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -410,8 +411,8 @@ void expect_resume_continues_exactly(const std::function<void(TrainOptions&)>& c
   EXPECT_EQ(a->config().residual_gains.empty(), !o.residual_gains);
   EXPECT_EQ(a->config().freeze_stopped, o.freeze_stopped);
   EXPECT_EQ(b->config().freeze_stopped, o.freeze_stopped);
-  EXPECT_EQ(a->config().freeze_grace, o.freeze_grace);
-  EXPECT_EQ(b->config().freeze_grace, o.freeze_grace);
+  EXPECT_EQ(a->config().freeze_grace, std::max(o.freeze_grace, 0));
+  EXPECT_EQ(b->config().freeze_grace, std::max(o.freeze_grace, 0));
   for (size_t i = 0; i < a->specs().size(); ++i) EXPECT_EQ(a->bases(i), b->bases(i));
   auto pa = a->named_parameters(), pb = b->named_parameters();
   ASSERT_EQ(pa.size(), pb.size());
@@ -537,6 +538,31 @@ TEST(Trainer, LayerBasesPinALayerThroughPruning) {
   o.alq = false;
   o.target_bits = 0;
   EXPECT_THROW(train(o), Error) << "needs --alq";
+}
+
+// --freeze-stopped on --resume without --freeze-grace keeps the network's
+// grace; a given one replaces it.
+TEST(Trainer, ResumeKeepsTheFreezeGraceUnlessGiven) {
+  testing::TempDir dir;
+  TrainOptions o = tiny_run(1, 2);
+  o.run_dir = dir.file("run");
+  o.binarize_at = 1;
+  o.freeze_grace = 2;
+  EXPECT_THROW(train(o), Error) << "a grace without --freeze-stopped";
+  o.freeze_stopped = true;
+  train(o);
+  const auto grace = [&] { return load_model(o.run_dir + "/checkpoint.pt")->config().freeze_grace; };
+  ASSERT_EQ(grace(), 2);
+
+  o.resume = true;
+  o.freeze_grace = -1;
+  o.steps = 2;
+  train(o);
+  EXPECT_EQ(grace(), 2);
+  o.freeze_grace = 1;
+  o.steps = 3;
+  train(o);
+  EXPECT_EQ(grace(), 1);
 }
 
 TEST(Trainer, ResumeContinuesExactlyOneShotWithCurriculum) {

@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   train
       ->add_option("--freeze-grace", t.freeze_grace,
                    "With --freeze-stopped: a tile keeps refining for this many iterations after its "
-                   "last bits before it freezes")
+                   "last bits before it freezes (default: a resumed network's, else 0)")
       ->check(CLI::Range(0, 63));
   train->add_option("--extend-iterations", t.extend_iterations,
                     "With --resume: raise the network's maximum iteration count to this (new "
