@@ -90,15 +90,19 @@ struct PaddedTensor {
   }
 
   // Stores row y from width x channels contiguous floats.
-  void store_row(int y, const float* src, float scale) {
+  void store_row(int y, const float* src, float scale) { store_span(y, 0, width, src, scale); }
+
+  // Stores pixels [begin, end) of row y from (end - begin) x channels
+  // contiguous floats.
+  void store_span(int y, int begin, int end, const float* src, float scale) {
     if constexpr (sizeof(T) == 1) {
       if (channels == padded_channels) {  // one long vectorized run
-        quantize_values(src, width * channels, scale, at(y, 0));
-        sum_pixels(at(y, 0), width, channels, &pixel_sums[pixel_index(y, 0)]);
+        quantize_values(src, (end - begin) * channels, scale, at(y, begin));
+        sum_pixels(at(y, begin), end - begin, channels, &pixel_sums[pixel_index(y, begin)]);
         return;
       }
     }
-    for (int x = 0; x < width; ++x) store(y, x, src + static_cast<size_t>(x) * channels, 1, scale);
+    for (int x = begin; x < end; ++x) store(y, x, src + static_cast<size_t>(x - begin) * channels, 1, scale);
   }
 
   // Stores pixel (y, x) from channels src[0], src[step], ... (step > 1 reads

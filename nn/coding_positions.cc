@@ -49,6 +49,20 @@ void CodingPositions::spans(int y, int height, int width, std::vector<PixelSpan>
   }
 }
 
+CodingPositions CodingPositions::read_by(int pad, int height) const {
+  const int scale = height / rows_;
+  const int radius = (pad + scale - 1) / scale;
+  std::vector<uint8_t> read(coding_.size(), 0);
+  for (int r = 0; r < rows_; ++r)
+    for (int c = 0; c < cols_; ++c) {
+      if (!coding_[static_cast<size_t>(r) * cols_ + c]) continue;
+      for (int y = std::max(r - radius, 0); y <= std::min(r + radius, rows_ - 1); ++y)
+        for (int x = std::max(c - radius, 0); x <= std::min(c + radius, cols_ - 1); ++x)
+          read[static_cast<size_t>(y) * cols_ + x] = 1;
+    }
+  return CodingPositions(read.data(), rows_, cols_);
+}
+
 void row_spans(const CodingPositions* coding, int y, int height, int width, std::vector<PixelSpan>& spans) {
   if (coding) return coding->spans(y, height, width, spans);
   spans.assign(1, PixelSpan{0, width});

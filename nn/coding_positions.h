@@ -21,6 +21,11 @@ class CodingPositions {
   // whole multiple of the code grid; appended to `spans` (cleared first).
   void spans(int y, int height, int width, std::vector<PixelSpan>& spans) const;
 
+  // The positions whose pixels a conv with `pad` pixels of reach reads
+  // around these, in a layer of `height` rows: the inputs a layer computed
+  // only here needs (its other inputs are never read).
+  CodingPositions read_by(int pad, int height) const;
+
  private:
   int rows_, cols_;
   std::vector<uint8_t> coding_;

@@ -1,5 +1,7 @@
 #include "nn/runtime_cell.h"
 
+#include <optional>
+
 #include "base/error.h"
 #include "nn/gates.h"
 
@@ -31,7 +33,10 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
   if (input_.out_size(x.height) != height_ || input_.out_size(x.width) != width_)
     throw Error("cell input size does not match its state");
   h_in_.allocate();
-  store_tensor(h_.data(), height_, width_, hidden_channels_, false, hidden_.input_scale(), h_in_, pool);
+  std::optional<CodingPositions> read;
+  if (coding) read.emplace(coding->read_by(hidden_.pad(), height_));
+  store_tensor(h_.data(), height_, width_, hidden_channels_, false, hidden_.input_scale(), h_in_, pool,
+               read ? &*read : nullptr);
   const int gates = input_.out_channels();
   pool.parallel_for(height_, [&](int worker, int y) {
     RowScratch& s = scratch[worker];
@@ -54,36 +59,46 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
 
 template <class T>
 void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space, float scale,
-                  PaddedTensor<T>& dst, ThreadPool& pool) {
+                  PaddedTensor<T>& dst, ThreadPool& pool, const CodingPositions* region) {
   const int factor = depth_to_space ? 2 : 1;
   if (dst.height != height * factor || dst.width != width * factor ||
       dst.channels * factor * factor != channels)
     throw Error("store_tensor: shape mismatch");
   pool.parallel_for(dst.height, [&](int, int y) {
-    if (!depth_to_space) {
-      dst.store_row(y, src + static_cast<size_t>(y) * width * channels, scale);
-      return;
-    }
-    // out[c][2y+i][2x+j] = in[4c + 2i + j][y][x]
-    const float* row = src + static_cast<size_t>(y / 2) * width * channels;
-    const int i = y % 2;
-    if constexpr (sizeof(T) == 1) {
-      // Quantize the source row in one vectorized run, then scatter.
-      thread_local std::vector<int8_t> q;
-      q.resize(static_cast<size_t>(width) * channels);
-      quantize_values(row, width * channels, scale, q.data());
-      for (int x = 0; x < dst.width; ++x)
-        dst.store_quantized(y, x, q.data() + static_cast<size_t>(x / 2) * channels + 2 * i + x % 2, 4);
-    } else {
-      for (int x = 0; x < dst.width; ++x)
-        dst.store(y, x, row + static_cast<size_t>(x / 2) * channels + 2 * i + (x % 2), 4, scale);
+    thread_local std::vector<PixelSpan> spans;
+    row_spans(region, y, dst.height, dst.width, spans);
+    for (const PixelSpan& span : spans) {
+      if (!depth_to_space) {
+        dst.store_span(y, span.begin, span.end,
+                       src + (static_cast<size_t>(y) * width + span.begin) * channels, scale);
+        continue;
+      }
+      // out[c][2y+i][2x+j] = in[4c + 2i + j][y][x]; spans start and end on
+      // even x (the code grid is coarser than any depth-to-space output).
+      const float* row = src + (static_cast<size_t>(y / 2) * width + span.begin / 2) * channels;
+      const int i = y % 2;
+      if constexpr (sizeof(T) == 1) {
+        // Quantize the source span in one vectorized run, then scatter.
+        thread_local std::vector<int8_t> q;
+        q.resize(static_cast<size_t>(span.end - span.begin) / 2 * channels);
+        quantize_values(row, static_cast<int>(q.size()), scale, q.data());
+        for (int x = span.begin; x < span.end; ++x)
+          dst.store_quantized(
+              y, x, q.data() + static_cast<size_t>((x - span.begin) / 2) * channels + 2 * i + x % 2, 4);
+      } else {
+        for (int x = span.begin; x < span.end; ++x)
+          dst.store(y, x, row + static_cast<size_t>((x - span.begin) / 2) * channels + 2 * i + (x % 2), 4,
+                    scale);
+      }
     }
   });
 }
 
 template class RuntimeCell<int8_t>;
 template class RuntimeCell<float>;
-template void store_tensor(const float*, int, int, int, bool, float, PaddedTensor<int8_t>&, ThreadPool&);
-template void store_tensor(const float*, int, int, int, bool, float, PaddedTensor<float>&, ThreadPool&);
+template void store_tensor(const float*, int, int, int, bool, float, PaddedTensor<int8_t>&, ThreadPool&,
+                           const CodingPositions*);
+template void store_tensor(const float*, int, int, int, bool, float, PaddedTensor<float>&, ThreadPool&,
+                           const CodingPositions*);
 
 }  // namespace qc

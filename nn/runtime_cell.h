@@ -52,9 +52,11 @@ class RuntimeCell {
 
 // Stores a float NHWC tensor (height x width x channels) into dst, quantized
 // with `scale` for int8. With depth_to_space, src is the h x w x 4c tensor
-// whose pixel shuffle (torch semantics) is stored at 2h x 2w x c.
+// whose pixel shuffle (torch semantics) is stored at 2h x 2w x c. With
+// `region`, only dst's pixels above its positions are stored (the rest stay
+// zero: what a reader computed only where it is needed never reads them).
 template <class T>
 void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space, float scale,
-                  PaddedTensor<T>& dst, ThreadPool& pool);
+                  PaddedTensor<T>& dst, ThreadPool& pool, const CodingPositions* region = nullptr);
 
 }  // namespace qc

@@ -121,18 +121,30 @@ class Encoder : public EncoderState::Impl {
     // The residual gain is applied pixel by pixel as the input is stored: no
     // scaled copy of the image is kept.
     const float gain = net_.config().gain(iteration_++);
+    // With a freeze, the first conv and the input it reads are needed only
+    // where the first cell computes.
+    std::optional<CodingPositions> conv_out, conv_in;
+    if (frozen) {
+      conv_out.emplace(frozen->read_by(cells_[0].input().pad(), cell_in_[0].height));
+      conv_in.emplace(conv_out->read_by(conv_.pad(), height_));
+    }
     image_.allocate();
-    pool.parallel_for(height_, [&](int, int y) {
-      for (int x = 0; x < width_; ++x) {
-        const float* at = residual + static_cast<size_t>(y) * width_ + x;
-        const float pixel[3] = {at[0] * gain, at[plane] * gain, at[2 * plane] * gain};
-        image_.store(y, x, pixel, 1, conv_.input_scale());
-      }
+    pool.parallel_for(height_, [&](int worker, int y) {
+      std::vector<PixelSpan>& spans = scratch_[worker].spans;
+      row_spans(conv_in ? &*conv_in : nullptr, y, height_, width_, spans);
+      for (const PixelSpan& span : spans)
+        for (int x = span.begin; x < span.end; ++x) {
+          const float* at = residual + static_cast<size_t>(y) * width_ + x;
+          const float pixel[3] = {at[0] * gain, at[plane] * gain, at[2 * plane] * gain};
+          image_.store(y, x, pixel, 1, conv_.input_scale());
+        }
     });
     const float next_scale = cells_[0].input().input_scale();
     cell_in_[0].allocate();
-    for_each_row(conv_, image_, pool, scratch_,
-                 [&](int y, const float* row) { cell_in_[0].store_row(y, row, next_scale); });
+    for_each_span(conv_, image_, pool, scratch_, conv_out ? &*conv_out : nullptr,
+                  [&](int y, PixelSpan span, const float* row) {
+                    cell_in_[0].store_span(y, span.begin, span.end, row, next_scale);
+                  });
     image_.release();
     for (int k = 0; k < 3; ++k) {
       cells_[k].step(cell_in_[k], pool, scratch_, frozen);
@@ -140,8 +152,11 @@ class Encoder : public EncoderState::Impl {
       PaddedTensor<T>& next = k < 2 ? cell_in_[k + 1] : code_in_;
       next.allocate();
       const float scale = k < 2 ? cells_[k + 1].input().input_scale() : binarizer_.input_scale();
+      // The binarizer reads every position; the next cell only those it computes.
+      std::optional<CodingPositions> read;
+      if (frozen && k < 2) read.emplace(frozen->read_by(cells_[k + 1].input().pad(), next.height));
       store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), false, scale,
-                   next, pool);
+                   next, pool, read ? &*read : nullptr);
     }
     const int codes = binarizer_.out_channels();
     const size_t code_plane = static_cast<size_t>(code_in_.height) * code_in_.width;
@@ -236,9 +251,11 @@ class Decoder : public DecoderState::Impl {
         if (k > 0 || run == runs - 1) cell_in_[k].release();  // d0 serves every priming run
         PaddedTensor<T>& next = k < 3 ? cell_in_[k + 1] : out_in_;
         next.allocate();
-        const float scale = k < 3 ? cells_[k + 1].input().input_scale() : out_.input_scale();
-        store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), true, scale,
-                     next, pool);
+        const PackedConv& reader = k < 3 ? cells_[k + 1].input() : out_;
+        std::optional<CodingPositions> read;
+        if (frozen) read.emplace(frozen->read_by(reader.pad(), next.height));
+        store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), true,
+                     reader.input_scale(), next, pool, read ? &*read : nullptr);
       }
     const size_t plane = static_cast<size_t>(height_) * width_;
     const float gain = net_.config().gain(iteration_);

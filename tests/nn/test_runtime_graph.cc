@@ -162,6 +162,30 @@ TEST(CodingPositions, SpansFollowTheCodeGridAtEveryScale) {
   EXPECT_EQ(pairs(), (std::vector<std::pair<int, int>>{{0, 2}, {3, 4}}));
 }
 
+// The inputs a conv computed above some positions reads: the positions
+// within its reach, rounded up to whole positions at the layer's scale.
+TEST(CodingPositions, ReadByCoversAConvsReach) {
+  uint8_t coding[5 * 5] = {};
+  coding[2 * 5 + 2] = 1;  // the centre
+  const CodingPositions positions(coding, 5, 5);
+  std::vector<PixelSpan> spans;
+  auto rows_read = [&](const CodingPositions& read) {
+    std::vector<std::pair<int, int>> out;
+    for (int y = 0; y < 5; ++y) {
+      read.spans(y, 5, 5, spans);
+      out.emplace_back(spans.empty() ? 0 : spans[0].begin, spans.empty() ? 0 : spans[0].end);
+      EXPECT_LE(spans.size(), 1u);
+    }
+    return out;
+  };
+  using Rows = std::vector<std::pair<int, int>>;
+  EXPECT_EQ(rows_read(positions.read_by(0, 5)), (Rows{{0, 0}, {0, 0}, {2, 3}, {0, 0}, {0, 0}}));
+  EXPECT_EQ(rows_read(positions.read_by(1, 5)), (Rows{{0, 0}, {1, 4}, {1, 4}, {1, 4}, {0, 0}}));
+  EXPECT_EQ(rows_read(positions.read_by(1, 40)),
+            (Rows{{0, 0}, {1, 4}, {1, 4}, {1, 4}, {0, 0}}));  // 8 px each
+  EXPECT_EQ(rows_read(positions.read_by(9, 40)), (Rows{{0, 5}, {0, 5}, {0, 5}, {0, 5}, {0, 5}}));
+}
+
 // A position stays computed for `grace` iterations after its last bits.
 TEST(CodingPositions, FreezeWindowKeepsStoppedPositionsForTheGrace) {
   FreezeWindow window(1, 4, 2);
