@@ -33,10 +33,8 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
   if (input_.out_size(x.height) != height_ || input_.out_size(x.width) != width_)
     throw Error("cell input size does not match its state");
   h_in_.allocate();
-  std::optional<CodingPositions> read;
-  if (coding) read.emplace(coding->read_by(hidden_.pad(), height_));
   store_tensor(h_.data(), height_, width_, hidden_channels_, false, hidden_.input_scale(), h_in_, pool,
-               read ? &*read : nullptr);
+               coding);
   const int gates = input_.out_channels();
   pool.parallel_for(height_, [&](int worker, int y) {
     RowScratch& s = scratch[worker];
@@ -59,14 +57,17 @@ void RuntimeCell<T>::step(const PaddedTensor<T>& x, ThreadPool& pool, std::vecto
 
 template <class T>
 void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space, float scale,
-                  PaddedTensor<T>& dst, ThreadPool& pool, const CodingPositions* region) {
+                  PaddedTensor<T>& dst, ThreadPool& pool, const CodingPositions* computed) {
   const int factor = depth_to_space ? 2 : 1;
   if (dst.height != height * factor || dst.width != width * factor ||
       dst.channels * factor * factor != channels)
     throw Error("store_tensor: shape mismatch");
+  // dst's border is its reader's reach.
+  std::optional<CodingPositions> read;
+  if (computed) read.emplace(computed->read_by(dst.border, dst.height));
   pool.parallel_for(dst.height, [&](int, int y) {
     thread_local std::vector<PixelSpan> spans;
-    row_spans(region, y, dst.height, dst.width, spans);
+    row_spans(read ? &*read : nullptr, y, dst.height, dst.width, spans);
     for (const PixelSpan& span : spans) {
       if (!depth_to_space) {
         dst.store_span(y, span.begin, span.end,

@@ -53,10 +53,11 @@ class RuntimeCell {
 // Stores a float NHWC tensor (height x width x channels) into dst, quantized
 // with `scale` for int8. With depth_to_space, src is the h x w x 4c tensor
 // whose pixel shuffle (torch semantics) is stored at 2h x 2w x c. With
-// `region`, only dst's pixels above its positions are stored (the rest stay
-// zero: what a reader computed only where it is needed never reads them).
+// `computed`, the positions dst's reader computes, only the pixels within
+// that reader's reach (dst's border) are stored; the rest stay zero and are
+// never read.
 template <class T>
 void store_tensor(const float* src, int height, int width, int channels, bool depth_to_space, float scale,
-                  PaddedTensor<T>& dst, ThreadPool& pool, const CodingPositions* region = nullptr);
+                  PaddedTensor<T>& dst, ThreadPool& pool, const CodingPositions* computed = nullptr);
 
 }  // namespace qc

@@ -125,8 +125,8 @@ class Encoder : public EncoderState::Impl {
     // where the first cell computes.
     std::optional<CodingPositions> conv_out, conv_in;
     if (frozen) {
-      conv_out.emplace(frozen->read_by(cells_[0].input().pad(), cell_in_[0].height));
-      conv_in.emplace(conv_out->read_by(conv_.pad(), height_));
+      conv_out.emplace(frozen->read_by(cell_in_[0].border, cell_in_[0].height));
+      conv_in.emplace(conv_out->read_by(image_.border, image_.height));
     }
     image_.allocate();
     pool.parallel_for(height_, [&](int worker, int y) {
@@ -153,10 +153,8 @@ class Encoder : public EncoderState::Impl {
       next.allocate();
       const float scale = k < 2 ? cells_[k + 1].input().input_scale() : binarizer_.input_scale();
       // The binarizer reads every position; the next cell only those it computes.
-      std::optional<CodingPositions> read;
-      if (frozen && k < 2) read.emplace(frozen->read_by(cells_[k + 1].input().pad(), next.height));
       store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), false, scale,
-                   next, pool, read ? &*read : nullptr);
+                   next, pool, k < 2 ? frozen : nullptr);
     }
     const int codes = binarizer_.out_channels();
     const size_t code_plane = static_cast<size_t>(code_in_.height) * code_in_.width;
@@ -252,10 +250,8 @@ class Decoder : public DecoderState::Impl {
         PaddedTensor<T>& next = k < 3 ? cell_in_[k + 1] : out_in_;
         next.allocate();
         const PackedConv& reader = k < 3 ? cells_[k + 1].input() : out_;
-        std::optional<CodingPositions> read;
-        if (frozen) read.emplace(frozen->read_by(reader.pad(), next.height));
         store_tensor(cells_[k].h(), cells_[k].height(), cells_[k].width(), cells_[k].channels(), true,
-                     reader.input_scale(), next, pool, read ? &*read : nullptr);
+                     reader.input_scale(), next, pool, frozen);
       }
     const size_t plane = static_cast<size_t>(height_) * width_;
     const float gain = net_.config().gain(iteration_);
